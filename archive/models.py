@@ -1,0 +1,458 @@
+"""The archive's records: who met whom, when, where, and who reported it.
+
+Outlet, Organization, Person (with PersonAlias and dated Positions) come from the gazetteer
+and from extraction; Article holds one news text, verbatim and cleaned; Meeting links the
+people who met to the articles that report it; Mention and Quote tie people to articles.
+Every machine-made record carries a review status that curators set in the admin.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+
+from archive.search import ArticleQuerySet, article_search_vector
+
+
+class ReviewStatus(models.TextChoices):
+    AUTO = "auto", "machine-made, unreviewed"
+    NEEDS_REVIEW = "needs_review", "needs review"
+    CONFIRMED = "confirmed", "confirmed by a curator"
+    REJECTED = "rejected", "rejected by a curator"
+
+
+class Reviewed(models.Model):
+    review_status = models.CharField(
+        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.AUTO, db_index=True
+    )
+    review_reasons = ArrayField(
+        models.CharField(max_length=64),
+        default=list,
+        blank=True,
+        help_text="Why the machine asked for review (unknown date, new outlet, ...).",
+    )
+    curated_fields = ArrayField(
+        models.CharField(max_length=64),
+        default=list,
+        blank=True,
+        help_text="Fields a curator edited: re-extraction and re-import leave them alone.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+    UNKNOWN = "unknown", "unknown"
+
+
+class Outlet(Reviewed):
+    class Kind(models.TextChoices):
+        STATE_AGENCY = "state_agency", "state news agency"
+        WIRE = "wire", "wire service"
+        BROADCASTER = "broadcaster", "broadcaster"
+        NEWSPAPER = "newspaper", "newspaper"
+        MAGAZINE = "magazine", "magazine"
+        GOVERNMENT_SITE = "government_site", "government site"
+        BLOG = "blog", "blog"
+        UNKNOWN = "unknown", "unknown"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNKNOWN)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    dateline_tags = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        help_text='Tags the outlet puts in datelines, e.g. "/TASS/", "(Xinhua)".',
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Upper("name"), name="outlet_name_unique_ci")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:outlet-detail", args=[self.slug])
+
+
+class Organization(Reviewed):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", "ministry"
+        GENERAL_STAFF = "general_staff", "general staff"
+        ARMED_FORCES = "armed_forces", "armed forces"
+        SERVICE = "service", "service or branch"
+        MILITARY_DISTRICT = "military_district", "military district"
+        MULTILATERAL = "multilateral", "multilateral body or forum"
+        EMBASSY = "embassy", "embassy"
+        GOVERNMENT = "government", "government body"
+        SECURITY_COUNCIL = "security_council", "security council"
+        PARTY_BODY = "party_body", "party body"
+        COMPANY = "company", "company"
+        OTHER = "other", "other"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [GinIndex(OpClass("name", name="gin_trgm_ops"), name="org_name_trgm")]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationAlias(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="org_alias_unique")
+        ]
+        indexes = [GinIndex(OpClass("name", name="gin_trgm_ops"), name="org_alias_trgm")]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(Reviewed):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        indexes = [GinIndex(OpClass("name", name="gin_trgm_ops"), name="person_name_trgm")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:person-detail", args=[self.slug])
+
+    def position_on(self, day):
+        """The position held on `day` (the most recently started one if several)."""
+        held = [p for p in self.positions.all() if p.held_on(day)]
+        return max(held, key=lambda p: p.start_date or day, default=None)
+
+
+class PersonAlias(models.Model):
+    """Another spelling of a person's name: a transliteration, a Cyrillic or Chinese form."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "person aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="person_alias_unique")
+        ]
+        indexes = [GinIndex(OpClass("name", name="gin_trgm_ops"), name="person_alias_trgm")]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    DEFENSE_MINISTER = "defense_minister", "defense minister"
+    DEPUTY_DEFENSE_MINISTER = "deputy_defense_minister", "deputy defense minister"
+    CHIEF_OF_GENERAL_STAFF = "chief_of_general_staff", "chief of general staff"
+    FIRST_DEPUTY_CHIEF = "first_deputy_chief_of_general_staff", "first deputy chief of staff"
+    SERVICE_COMMANDER = "service_commander", "service commander"
+    CMC_VICE_CHAIRMAN = "cmc_vice_chairman", "CMC vice chairman"
+    JOINT_STAFF_CHIEF = "joint_staff_chief", "joint staff chief"
+    SECURITY_COUNCIL_SECRETARY = "security_council_secretary", "security council secretary"
+    HEAD_OF_STATE = "head_of_state", "head of state"
+    HEAD_OF_GOVERNMENT = "head_of_government", "head of government"
+    FOREIGN_MINISTER = "foreign_minister", "foreign minister"
+    ATTACHE = "attache", "defense attache"
+    AMBASSADOR = "ambassador", "ambassador"
+    OTHER = "other", "other"
+
+
+class Position(Reviewed):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField(max_length=300)
+    role = models.CharField(max_length=40, choices=Role.choices, default=Role.OTHER)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    dates_approximate = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["person", "start_date"]
+        indexes = [models.Index(fields=["role", "start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="position_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.title}"
+
+    def held_on(self, day):
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
+        )
+
+
+class Article(Reviewed):
+    class DateConfidence(models.TextChoices):
+        EXACT = "exact", "exact"
+        INFERRED = "inferred", "day known, year inferred"
+        UNKNOWN = "unknown", "unknown"
+
+    class DateSource(models.TextChoices):
+        HEADER = "header", "scraper header line"
+        METADATA = "metadata", "page metadata"
+        RECORD = "record", "structured record"
+        DATELINE = "dateline", "dateline, year from the text"
+        URL = "url", "source URL"
+        CURATOR = "curator", "curator"
+        NONE = "none", "none"
+
+    title = models.TextField()
+    # NULL, not "", for "no URL": the unique constraint must admit many URL-less articles.
+    url = models.URLField(max_length=2000, null=True, blank=True)  # noqa: DJ001
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    published_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    date_confidence = models.CharField(
+        max_length=8, choices=DateConfidence.choices, default=DateConfidence.UNKNOWN
+    )
+    date_source = models.CharField(
+        max_length=10, choices=DateSource.choices, default=DateSource.NONE
+    )
+    date_evidence = models.TextField(blank=True, help_text="The text the date was read from.")
+    dateline = models.CharField(max_length=300, blank=True)
+    dateline_place = models.CharField(max_length=100, blank=True)
+    lead = models.TextField(blank=True)
+    body = models.TextField(help_text="The article alone, without page chrome.")
+    raw_text = models.TextField(help_text="The document exactly as received, decoded.")
+    raw_encoding = models.CharField(max_length=40, blank=True)
+    raw_bytes = models.BinaryField(
+        null=True, blank=True, help_text="The original bytes, kept when decoding was lossy."
+    )
+    source_path = models.CharField(max_length=1000, blank=True)
+    source_format = models.CharField(max_length=10, blank=True)
+    language = models.CharField(max_length=8, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+    names_text = models.TextField(
+        blank=True, help_text="Every spelling of the people named, for full-text search."
+    )
+    search_vector = models.GeneratedField(
+        expression=article_search_vector(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=Q(url__isnull=False), name="article_url_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_date__isnull=True, date_precision="unknown")
+                | Q(published_date__isnull=False) & ~Q(date_precision="unknown"),
+                name="article_date_matches_precision",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            models.Index(fields=["-published_date", "-id"], name="article_published"),
+            models.Index(fields=["outlet", "-published_date"], name="article_outlet_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("archive:article-detail", args=[self.pk])
+
+
+class ArticleSource(models.Model):
+    """A further copy of an article's text: a re-delivery or a reprint on another site."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL)
+    url = models.URLField(max_length=2000, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    source_path = models.CharField(max_length=1000, blank=True)
+    raw_text = models.TextField()
+    raw_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["published_date", "received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "raw_hash"], name="source_raw_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.url or self.source_path}"
+
+
+class Meeting(Reviewed):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "in person"
+        VIDEO = "video", "video link"
+        PHONE = "phone", "phone call"
+        UNKNOWN = "unknown", "unknown"
+
+    class Kind(models.TextChoices):
+        TALKS = "talks", "talks"
+        VISIT = "visit", "visit"
+        RECEPTION = "reception", "reception"
+        EXERCISE = "exercise", "exercise"
+        MULTILATERAL = "multilateral", "multilateral meeting"
+        CALL = "call", "call"
+        OTHER = "other", "other"
+
+    class Status(models.TextChoices):
+        HELD = "held", "held"
+        PLANNED = "planned", "planned"
+        CANCELLED = "cancelled", "cancelled"
+
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    place = models.CharField(max_length=200, blank=True)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.UNKNOWN)
+    kind = models.CharField(max_length=13, choices=Kind.choices, default=Kind.TALKS)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    summary = models.TextField(blank=True)
+    confidence = models.FloatField(default=0.5)
+    participants = models.ManyToManyField(Person, through="Participation", related_name="meetings")
+    articles = models.ManyToManyField(Article, through="MeetingReport", related_name="meetings")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["-date", "-id"], name="meeting_date")]
+
+    def __str__(self):
+        names = ", ".join(p.name for p in self.participants.all()[:4])
+        return f"{self.date or 'undated'}: {names or 'meeting'}"
+
+    def get_absolute_url(self):
+        return reverse("archive:meeting-detail", args=[self.pk])
+
+
+class Evidence(models.Model):
+    """The span of clean text a fact rests on, and the extractor that read it."""
+
+    evidence = models.TextField(blank=True)
+    extractor = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Participation(Evidence, Reviewed):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    role_title = models.CharField(max_length=300, blank=True)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="participation_unique")
+        ]
+        indexes = [models.Index(fields=["person", "meeting"])]
+
+    def __str__(self):
+        return f"{self.person} at {self.meeting_id}"
+
+
+class MeetingReport(Evidence):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="meeting_reports")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "article"], name="meeting_report_unique")
+        ]
+
+    def __str__(self):
+        return f"article {self.article_id} reports meeting {self.meeting_id}"
+
+
+class Mention(Evidence, Reviewed):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    start = models.PositiveIntegerField(help_text="Character offset in the clean body.")
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+    role_title = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organization__isnull=True)
+                | Q(person__isnull=True, organization__isnull=False),
+                name="mention_names_one_entity",
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="mention_span"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "article"]),
+            models.Index(fields=["organization", "article"]),
+        ]
+
+    def __str__(self):
+        return f"{self.text} in article {self.article_id}"
+
+
+class Quote(Evidence, Reviewed):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="quotes")
+    text = models.TextField()
+    role_title = models.CharField(max_length=300, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [models.Index(fields=["person", "article"])]
+
+    def __str__(self):
+        return f"{self.person}: {self.text[:60]}"

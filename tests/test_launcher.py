@@ -1,0 +1,142 @@
+"""The launcher starts the embedded PostgreSQL for one command and always stops it.
+
+Each test uses its own var folder (ARCHIVE_VAR_DIR), so the server it starts is not the
+one the test suite itself runs on.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+QUERY = (
+    "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL']);"
+    "print(c.execute('select 40 + 2').fetchone()[0])"
+)
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("launcher-var")
+    os.chmod(path, 0o755)
+    return path
+
+
+def launcher_env(var_dir, **extra):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ARCHIVE_VAR_DIR=str(var_dir), **extra)
+    return env
+
+
+def server_running(var_dir):
+    pid_file = Path(var_dir) / "pgdata" / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().split()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def run_launcher(var_dir, *args, env=None, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "archive.launcher", *args],
+        cwd=ROOT,
+        env=env or launcher_env(var_dir),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        **kwargs,
+    )
+
+
+def test_embedded_server_serves_the_command_then_stops(var_dir):
+    result = run_launcher(var_dir, "exec", "--", sys.executable, "-c", QUERY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "42"
+    assert (var_dir / "pgdata" / "PG_VERSION").exists()
+    assert not server_running(var_dir)
+
+
+def test_exit_code_of_the_command_is_passed_on(var_dir):
+    result = run_launcher(var_dir, "exec", "--", sys.executable, "-c", "raise SystemExit(3)")
+    assert result.returncode == 3
+    assert not server_running(var_dir)
+
+
+def test_database_url_set_means_nothing_embedded_starts(tmp_path):
+    env = launcher_env(tmp_path, DATABASE_URL="postgresql://someone@db.example/archive")
+    result = run_launcher(
+        tmp_path,
+        "exec",
+        "--",
+        sys.executable,
+        "-c",
+        "import os; print(os.environ['DATABASE_URL'])",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "postgresql://someone@db.example/archive"
+    assert not (tmp_path / "pgdata").exists()
+
+
+def _start_sleeping_launcher(var_dir, marker):
+    child = f"import time, pathlib; pathlib.Path({str(marker)!r}).touch(); time.sleep(120)"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.launcher", "exec", "--", sys.executable, "-c", child],
+        cwd=ROOT,
+        env=launcher_env(var_dir),
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert process.poll() is None, "launcher exited early"
+        assert time.monotonic() < deadline, "child never started"
+        time.sleep(0.1)
+    assert server_running(var_dir)
+    return process
+
+
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["sigterm", "ctrl-c"],
+)
+def test_signal_stops_command_and_server(var_dir, tmp_path, signum, to_group):
+    process = _start_sleeping_launcher(var_dir, tmp_path / "started")
+    if to_group:
+        os.killpg(process.pid, signum)  # Ctrl-C in a terminal reaches the whole group
+    else:
+        process.send_signal(signum)
+    process.wait(timeout=60)
+    assert not server_running(var_dir)
+    launchers = json.loads((var_dir / ".pgdata-launchers.json").read_text())
+    assert launchers == []
+
+
+def test_second_launcher_shares_the_server_and_the_last_one_stops_it(var_dir, tmp_path):
+    first = _start_sleeping_launcher(var_dir, tmp_path / "first")
+    result = run_launcher(var_dir, "exec", "--", sys.executable, "-c", QUERY)
+    assert result.stdout.strip() == "42"
+    assert server_running(var_dir), "the second launcher must not stop a server still in use"
+    first.terminate()
+    first.wait(timeout=60)
+    assert not server_running(var_dir)
+
+
+def test_stale_bookkeeping_from_a_killed_launcher_does_not_block_a_start(var_dir):
+    (var_dir / ".pgdata-launchers.json").write_text("[999999999, ")
+    (var_dir / "pgdata" / ".handle_pids.json").write_text("{truncated")
+    result = run_launcher(var_dir, "exec", "--", sys.executable, "-c", QUERY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "42"
+    assert not server_running(var_dir)
