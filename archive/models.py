@@ -49,6 +49,7 @@ class Reviewed(models.Model):
 
 class DatePrecision(models.TextChoices):
     DAY = "day", "day"
+    WEEK = "week", "week"
     MONTH = "month", "month"
     YEAR = "year", "year"
     UNKNOWN = "unknown", "unknown"

@@ -1,0 +1,27 @@
+"""The language of an article, by py3langid (its model ships inside the package)."""
+
+import re
+
+import py3langid
+
+# Languages the archive's sources publish in; restricting the classifier keeps short
+# English news from being read as a rare language.
+CANDIDATES = ["en", "ru", "zh", "fr", "de", "es", "ar", "uk", "kk", "vi", "id", "ja", "ko", "hi"]
+_identifier = py3langid.langid.LanguageIdentifier.from_model_file(
+    py3langid.langid.MODEL_FILE, norm_probs=True
+)
+_identifier.set_languages(CANDIDATES)
+
+
+def detect_language(text):
+    """An ISO 639-1 code, or "" when the text is too short to tell."""
+    sample = re.sub(r"\s+", " ", text[:5000]).strip()
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 20:
+        return ""
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in sample)
+    if cyrillic > letters * 0.5:
+        language, _ = _identifier.classify(sample)
+        return language if language in {"ru", "uk", "kk"} else "ru"
+    language, probability = _identifier.classify(sample)
+    return language if probability >= 0.5 else ""
