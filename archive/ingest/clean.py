@@ -172,6 +172,18 @@ SECTION_NAMES = {
         "В мире",
     ]
 }
+# Boilerplate lines of wires, blogs and CMSs: credits, copyright, sign-ups, tag lists.
+BOILERPLATE = re.compile(
+    r"^(?:advertisement\b.{0,40}|sign up here\.?|sign up for .{0,60}|our standards:.*|"
+    r"posted by \S+.{0,60}|posted (?:on|at) .{0,40}|(?:editor|editors|edited by|editing by|"
+    r"reporting by|writing by|additional reporting by|compiled by|translated by)\s*:?.{0,120}|"
+    r"tags?\s*:.{0,200}|filed under\s*:?.{0,200}|keywords?\s*:.{0,200}|"
+    r"(?:copyright|©)\b.{0,200}|all rights reserved\.?.{0,120}|"
+    r"this material may not be .{0,120}|share (?:this|on) .{0,40}|print this .{0,20}|"
+    r"follow us on .{0,60}|click here .{0,80}|subscribe to .{0,80}|"
+    r"\(reporting by .{0,200}\))$",
+    re.IGNORECASE,
+)
 CURRENCY = re.compile(r"^(?:USD|EUR|CNY|GBP|JPY|RUB|INR|\$|€|£|¥)\s*[-+]?\d[\d.,\s]*[%▲▼]?$")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 PAGES_LINE = re.compile(r"^(?:\d+ pages? in this article|\d{1,2})$", re.IGNORECASE)
@@ -211,7 +223,7 @@ TIME_LINE = re.compile(
 # Datelines: "MOSCOW, June 13. /TASS/." "BEIJING (Sputnik) -" "BEIJING, Oct. 14 (Xinhua) --"
 # "NEW DELHI, April 28 (PTI)" "МОСКВА, 14 октября. /ТАСС/."
 DATELINE = re.compile(
-    rf"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ .'’-]{{1,40}}?)"
+    rf"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ .'’-]{{1,40}}?)(?:, (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
     rf"(?:,\s*(?P<date>{MONTHS_EN}\s+\d{{1,2}}|\d{{1,2}}\s+{MONTHS_RU}|\d{{1,2}}\s+{MONTHS_EN})"
     rf"(?:,\s*(?P<year>\d{{4}}))?)?"
     rf"\s*\.?\s*(?:/(?P<slash>[^/\n]{{2,30}})/|\((?P<paren>[^()\n]{{2,30}})\))\s*(?:[.:,]|-{{1,2}}|[–—])?\s*"
@@ -245,6 +257,7 @@ def is_chrome(line):
         folded in CHROME_LINES
         or folded in SECTION_NAMES
         or bool(CURRENCY.match(line))
+        or bool(BOILERPLATE.match(line))
         or bool(PAGES_LINE.match(line))
         or not PLACEHOLDER.sub("", line).strip()
     )
@@ -371,13 +384,34 @@ def parse_text_dump(text):
     # "Lead" then "DATELINE - Lead. More": the lead is the body's first sentence, not extra text.
     opening = body[0][len(dump.dateline) :].strip() if dump.dateline and body else ""
     lead_in_body = bool(dump.lead and opening and _same_text(opening, dump.lead))
-    paragraphs = [] if lead_in_body or not dump.lead else [dump.lead]
+    paragraphs = [dump.lead] if dump.lead and not lead_in_body else []
     for line in body:
         if line == dump.title or (paragraphs and line == paragraphs[-1]):
             continue  # a repeated headline or paragraph
         paragraphs.append(line)
     dump.paragraphs = paragraphs
     return dump
+
+
+def without_repeated_lead(paragraphs):
+    """Drop a first paragraph that the dateline paragraph after it repeats."""
+    if len(paragraphs) >= 2 and (parsed := parse_dateline(paragraphs[1])):
+        opening = paragraphs[1][parsed[0].end() :].strip()
+        if opening and _same_text(opening, paragraphs[0]):
+            return paragraphs[1:]
+    return paragraphs
+
+
+def main_paragraphs(paragraphs):
+    """The paragraphs from the dateline on, when one opens the text within three paragraphs.
+
+    A stand-alone lead or kicker before the dateline differs between copies of one article
+    (a site's summary, a re-scrape without it); the reported text does not.
+    """
+    for index, paragraph in enumerate(paragraphs[:3]):
+        if parse_dateline(paragraph):
+            return paragraphs[index:]
+    return paragraphs
 
 
 def _same_text(a, b):

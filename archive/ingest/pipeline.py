@@ -15,7 +15,13 @@ import htmldate
 import trafilatura
 
 from archive.ingest import dates
-from archive.ingest.clean import parse_dateline, parse_text_dump
+from archive.ingest.clean import (
+    drop_chrome,
+    main_paragraphs,
+    parse_dateline,
+    parse_text_dump,
+    without_repeated_lead,
+)
 from archive.ingest.language import detect_language
 from archive.ingest.outlets import OutletFinding
 from archive.ingest.read import IngestError, RawDocument, decode, parse_json
@@ -43,10 +49,11 @@ class Draft:
     dateline_place: str = ""
     language: str = ""
     review_reasons: list[str] = field(default_factory=list)
+    main_text: str = ""  # the body from its dateline on, for de-duplication
 
     @property
     def content_hash(self):
-        return content_hash(self.body)
+        return content_hash(self.main_text or self.body)
 
 
 def normalise_for_hash(body):
@@ -85,7 +92,11 @@ def process(raw: RawDocument, outlets, today=None):
         draft = _from_text_dump(raw, decoded, outlets, today)
     draft.raw_bytes = None if decoded.lossless else raw.data
     draft.title = clean_text(draft.title)[:MAX_TITLE_CHARS]
-    draft.body = clean_text(draft.body)
+    paragraphs = without_repeated_lead(
+        [clean_text(p) for p in draft.body.split("\n\n") if p.strip()]
+    )
+    draft.body = "\n\n".join(paragraphs)
+    draft.main_text = "\n\n".join(main_paragraphs(paragraphs))
     draft.lead = clean_text(draft.lead)
     if not draft.title:
         raise IngestError("no headline found")
@@ -145,7 +156,8 @@ def _from_html(raw, decoded, outlets, today):
     if document is None or not (document.text or "").strip():
         raise IngestError("no article text found in the HTML page")
     title = html_lib.unescape(document.title or "").strip()
-    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    kept, source_lines = drop_chrome(document.text.split("\n"))
+    lines = [line for line in kept if line]
     if lines and title and lines[0].casefold() == title.casefold():
         lines = lines[1:]
     body = "\n\n".join(lines)
@@ -180,7 +192,10 @@ def _from_html(raw, decoded, outlets, today):
         raw_encoding=decoded.encoding,
         url=url,
         outlet=outlets.resolve(
-            url=url, site_name=document.sitename or "", dateline_tag=dateline[2] if dateline else ""
+            url=url,
+            site_name=document.sitename or "",
+            dateline_tag=dateline[2] if dateline else "",
+            source_lines=source_lines,
         ),
         date=finding,
         dateline=dateline[0].group(0).strip() if dateline else "",

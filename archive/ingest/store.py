@@ -10,24 +10,38 @@ Importing the same input again changes nothing.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from archive.ingest import pipeline
-from archive.ingest.gazetteer import Gazetteer, OutletEntry
+from archive.ingest.extract import EXTRACTOR, extract
+from archive.ingest.gazetteer import (
+    Gazetteer,
+    OrganizationEntry,
+    OutletEntry,
+    PersonEntry,
+    PositionEntry,
+)
+from archive.ingest.meetings import MeetingFinding, matches_across_articles
 from archive.ingest.outlets import OutletDirectory
+from archive.ingest.people import PeopleMatcher, roles_in_title, sentence_around
 from archive.ingest.read import IngestError, iter_documents
 from archive.models import (
     Article,
     ArticleSource,
+    Meeting,
+    MeetingReport,
+    Mention,
     Organization,
     OrganizationAlias,
     Outlet,
+    Participation,
     Person,
     PersonAlias,
     Position,
+    Quote,
     ReviewStatus,
 )
 
@@ -84,9 +98,10 @@ def outlet_directory():
 class Importer:
     """Imports documents one by one; reuse one instance for a whole run."""
 
-    def __init__(self, today=None):
+    def __init__(self, today=None, extract=True):
         self.today = today or date.today()
         self.outlets = outlet_directory()
+        self.extractor = ArticleExtractor() if extract else None
 
     def import_paths(self, paths, stdin=None):
         for raw in iter_documents(paths, stdin=stdin):
@@ -115,6 +130,8 @@ class Importer:
             if same_url is not None:
                 self._fill(same_url, draft, outlet)
                 same_url.save()
+                if self.extractor:
+                    self.extractor.apply(same_url)
                 return ImportResult(
                     draft.source,
                     UPDATED,
@@ -124,6 +141,8 @@ class Importer:
         article = Article()
         self._fill(article, draft, outlet)
         article.save()
+        if self.extractor:
+            self.extractor.apply(article)
         if article.review_reasons:
             reasons = ", ".join(r.replace("_", " ") for r in article.review_reasons)
             return ImportResult(
@@ -281,3 +300,274 @@ def _upsert(model, slug, **values):
     if changed:
         record.save()
     return record
+
+
+def gazetteer_from_db():
+    """The living gazetteer: every person and organization not rejected by a curator."""
+    people = (
+        Person.objects.exclude(review_status=ReviewStatus.REJECTED)
+        .prefetch_related("aliases", "positions__organization")
+        .order_by("pk")
+    )
+    organizations = (
+        Organization.objects.exclude(review_status=ReviewStatus.REJECTED)
+        .prefetch_related("aliases")
+        .order_by("pk")
+    )
+    return Gazetteer(
+        outlets=[],
+        organizations=[
+            OrganizationEntry(
+                name=o.name,
+                slug=o.slug,
+                kind=o.kind,
+                country=o.country,
+                aliases=tuple(a.name for a in o.aliases.all()),
+            )
+            for o in organizations
+        ],
+        people=[
+            PersonEntry(
+                name=p.name,
+                slug=p.slug,
+                country=p.country,
+                aliases=tuple(a.name for a in p.aliases.all()),
+                positions=tuple(
+                    PositionEntry(
+                        title=pos.title,
+                        role=pos.role,
+                        organization=pos.organization.slug if pos.organization else "",
+                        start=pos.start_date,
+                        end=pos.end_date,
+                    )
+                    for pos in p.positions.all()
+                    if pos.review_status != ReviewStatus.REJECTED
+                ),
+            )
+            for p in people
+        ],
+    )
+
+
+CURATED = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
+
+
+class ArticleExtractor:
+    """Writes one article's extraction to the database, leaving curated records alone.
+
+    Machine-made mentions, quotes and meeting reports of the article are replaced on every
+    run; confirmed ones stay; rejected ones stay rejected and are not made again.
+    """
+
+    def __init__(self):
+        self.matcher = PeopleMatcher(gazetteer_from_db())
+        self._stale = False
+
+    def apply(self, article):
+        if self._stale:
+            self.matcher = PeopleMatcher(gazetteer_from_db())
+            self._stale = False
+        result = extract(article.body, self.matcher, article.published_date, article.dateline_place)
+        people = self._people(result, article)
+        self._mentions(article, result, people)
+        self._quotes(article, result, people)
+        self._meetings(article, result, people)
+        names = set()
+        for person in {p for p in people.values() if p is not None}:
+            names.add(person.name)
+            names.update(person.aliases.values_list("name", flat=True))
+        article.names_text = " ".join(sorted(names))
+        article.save(update_fields=["names_text", "updated_at"])
+        return result
+
+    def _people(self, result, article):
+        """Person rows for every key found; new officials are created flagged for review."""
+        keys = {m.key for m in result.people.mentions if m.kind == "person"}
+        slugs = [k for k in keys if not k.startswith("new:")]
+        people = {p.slug: p for p in Person.objects.filter(slug__in=slugs)}
+        for key in keys - set(slugs):
+            name = key[4:]
+            found = result.people.new_people.get(name)
+            person = (
+                Person.objects.filter(name__iexact=name).first()
+                or Person.objects.filter(aliases__name__iexact=name).first()
+            )
+            if person is None:
+                person = Person.objects.create(
+                    name=name,
+                    slug=unique_slug(Person, name),
+                    country=found.country if found else "",
+                    review_status=ReviewStatus.NEEDS_REVIEW,
+                    review_reasons=["discovered by extraction"],
+                    notes=f"Found in article {article.pk}: {found.evidence if found else ''}"[
+                        :2000
+                    ],
+                )
+                if found and found.role_title:
+                    roles = roles_in_title(found.role_title)
+                    Position.objects.create(
+                        person=person,
+                        title=found.role_title[:300],
+                        role=roles.pop() if len(roles) == 1 else "other",
+                        review_status=ReviewStatus.NEEDS_REVIEW,
+                    )
+                self._stale = True
+            people[key] = person
+        return people
+
+    def _mentions(self, article, result, people):
+        kept = list(article.mentions.filter(review_status__in=CURATED))
+        article.mentions.exclude(review_status__in=CURATED).delete()
+        organizations = {
+            o.slug: o
+            for o in Organization.objects.filter(
+                slug__in={m.key for m in result.people.mentions if m.kind == "organization"}
+            )
+        }
+        rows = []
+        for m in result.people.mentions:
+            person = people.get(m.key) if m.kind == "person" else None
+            organization = organizations.get(m.key) if m.kind == "organization" else None
+            if person is None and organization is None:
+                continue
+            if any(
+                k.start < m.end
+                and m.start < k.end
+                and (k.person_id, k.organization_id)
+                == (getattr(person, "pk", None), getattr(organization, "pk", None))
+                for k in kept
+            ) or any(
+                k.start < m.end and m.start < k.end
+                for k in kept
+                if k.review_status == ReviewStatus.CONFIRMED
+            ):
+                continue
+            rows.append(
+                Mention(
+                    article=article,
+                    person=person,
+                    organization=organization,
+                    start=m.start,
+                    end=m.end,
+                    text=m.text[:300],
+                    role_title=m.role_title[:300],
+                    evidence=sentence_around(article.body, m.start),
+                    extractor=f"{EXTRACTOR}:{m.how}",
+                )
+            )
+        Mention.objects.bulk_create(rows)
+
+    def _quotes(self, article, result, people):
+        kept = list(article.quotes.filter(review_status__in=CURATED))
+        article.quotes.exclude(review_status__in=CURATED).delete()
+        rows = []
+        for q in result.quotes:
+            person = people.get(q.speaker)
+            if person is None or any(k.text == q.text for k in kept):
+                continue
+            rows.append(
+                Quote(
+                    article=article,
+                    person=person,
+                    text=q.text,
+                    start=q.start,
+                    end=q.end,
+                    role_title=q.role_title[:300],
+                    evidence=q.evidence,
+                    extractor=EXTRACTOR,
+                )
+            )
+        Quote.objects.bulk_create(rows)
+
+    def _meetings(self, article, result, people):
+        machine_reports = article.meeting_reports.select_related("meeting").exclude(
+            meeting__review_status__in=CURATED
+        )
+        touched = {r.meeting_id for r in machine_reports}
+        machine_reports.delete()
+        curated_here = set(article.meeting_reports.values_list("meeting_id", flat=True))
+        for finding in result.meetings:
+            persons = [people[k] for k in finding.participants if people.get(k)]
+            if len({p.pk for p in persons}) < (1 if finding.kind == "multilateral" else 2):
+                continue
+            meeting = self._matching_meeting(finding, persons)
+            if meeting is None:
+                meeting = Meeting.objects.create(
+                    date=finding.date,
+                    date_precision=finding.date_precision,
+                    place=finding.place,
+                    format=finding.format,
+                    kind=finding.kind,
+                    status=finding.status,
+                    confidence=finding.confidence,
+                    summary=finding.evidence[:1000],
+                )
+                for key, person in zip(finding.participants, persons, strict=False):
+                    Participation.objects.get_or_create(
+                        meeting=meeting,
+                        person=person,
+                        defaults={
+                            "role_title": finding.roles.get(key, "")[:300],
+                            "evidence": finding.evidence,
+                            "extractor": EXTRACTOR,
+                        },
+                    )
+            elif meeting.pk in curated_here:
+                continue
+            else:
+                self._update_meeting(meeting, finding)
+            MeetingReport.objects.get_or_create(
+                meeting=meeting,
+                article=article,
+                defaults={"evidence": finding.evidence, "extractor": EXTRACTOR},
+            )
+            touched.discard(meeting.pk)
+        Meeting.objects.filter(pk__in=touched, reports__isnull=True).exclude(
+            review_status__in=CURATED
+        ).delete()
+
+    def _matching_meeting(self, finding, persons):
+        if not finding.date:
+            return None
+        window = 31 if finding.status == "planned" or finding.date_precision != "day" else 1
+        candidates = Meeting.objects.filter(
+            date__range=(
+                finding.date - timedelta(days=window),
+                finding.date + timedelta(days=window),
+            )
+        ).exclude(review_status=ReviewStatus.REJECTED)
+        for person in persons[:2]:
+            candidates = candidates.filter(participations__person=person)
+        wanted = {p.pk for p in persons}
+        for meeting in candidates.distinct().prefetch_related("participations"):
+            known = MeetingFinding(
+                participants=[p.person_id for p in meeting.participations.all()],
+                status=meeting.status,
+                date=meeting.date,
+                date_precision=meeting.date_precision,
+                place=meeting.place,
+                format=meeting.format,
+                kind=meeting.kind,
+                evidence="",
+                evidence_start=0,
+            )
+            new = MeetingFinding(**{**finding.__dict__, "participants": sorted(wanted)})
+            if matches_across_articles(known, new):
+                return meeting
+        return None
+
+    def _update_meeting(self, meeting, finding):
+        """Fill what the meeting lacks; a held report makes a planned meeting held."""
+        curated = set(meeting.curated_fields)
+        changes = {}
+        if finding.status == "held" and meeting.status == "planned":
+            changes["status"] = "held"
+            if finding.date_precision == "day":
+                changes["date"], changes["date_precision"] = finding.date, "day"
+        if not meeting.place and finding.place:
+            changes["place"] = finding.place
+        for name, value in changes.items():
+            if name not in curated:
+                setattr(meeting, name, value)
+        if changes:
+            meeting.save()

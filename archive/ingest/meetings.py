@@ -1,0 +1,528 @@
+"""Meetings and quotes in one article, and the linking of meetings across articles.
+
+A meeting is read from a sentence that reports one ("held talks", "met", "spoke by video
+link", "received", "visit", "at a meeting with", "SCO defense ministers' meeting") and
+names at least two participants (one for a multilateral meeting). From the sentence come:
+  status   planned when the sentence looks ahead ("will hold", "is expected to", "next
+           week"), else held;
+  date     a time expression in the sentence ("on Monday", "January 31", "in April",
+           "earlier in the day") resolved against the publication date; the publication
+           date itself for the article's first held meeting when the sentence has none;
+           else unknown;
+  place    "in <City>" from the sentence, else the dateline's place for the article's first
+           in-person meeting;
+  format   video / phone by their words, else in person;
+  kind     visit, reception, multilateral, call or talks.
+Sentences about the same participants and date in one article make one meeting; across
+articles, `link_meetings` joins reports of the same participants within a day whose
+formats agree, and a held report turns a matching planned meeting into a held one.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from archive.ingest import dates
+from archive.ingest.people import PeopleFound
+
+ABBREVIATIONS = re.compile(
+    r"\b(?:U\.S|U\.K|Gen|Lt|Col|Maj|Adm|Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
+    r"Oct|Nov|Dec|No|Vol|Inc|Corp|Jr|Sr)\.",
+)
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“«(]?[A-ZА-ЯЁ0-9])|\n+")
+TRIGGER = re.compile(
+    r"\b(?:held talks|hold talks|holds talks|holding talks|talks with|talks between|"
+    r"met with|met|meet|meets|meeting with|meeting between|meeting of|met separately|"
+    r"received|receives|receive|reception|visit|visited|visits|visiting|"
+    r"spoke (?:by|via|over) (?:phone|telephone|video(?: link)?)|phone call|telephone call|"
+    r"phone conversation|telephone conversation|video call|videoconference|video conference|"
+    r"video link|held a meeting|at a meeting|conversation with|call with|"
+    r"defen[cs]e ministers' meeting|ministers' meeting|"
+    r"провел[аи]? переговоры|провели переговоры|встретил(?:ся|ись)|встреч[аеуи]|"
+    r"переговор(?:ы|ах|ов)|принял|визит)\b",
+    re.IGNORECASE,
+)
+PLANNED = re.compile(
+    r"\b(?:will|would|shall|to hold|to meet|to visit|is expected|are expected|is set to|"
+    r"are set to|plans? to|planning to|is scheduled|are scheduled|is due to|are due to|"
+    r"next week|next month|upcoming|later this (?:week|month|year)|"
+    r"проведут|проведет|встретятся|планиру\w+|намерен\w*)\b",
+    re.IGNORECASE,
+)
+VIDEO = re.compile(
+    r"video(?:[- ]?conference| link| call|[- ]linked)?|virtual(?:ly)?|online|"
+    r"видео(?:связи|конференц\w*)",
+    re.I,
+)
+PHONE = re.compile(r"\b(?:phone|telephone|по телефону|телефонн\w+)\b", re.I)
+MULTILATERAL = re.compile(
+    r"\b(?:SCO|Shanghai Cooperation Organi[sz]ation|ADMM[- ]Plus|ASEAN Defen[cs]e Ministers|"
+    r"CSTO|BRICS|defen[cs]e ministers' meeting|ministers of defen[cs]e of the member states|"
+    r"Shangri-La Dialogue|Xiangshan Forum|Moscow Conference on International Security|ШОС)\b"
+)
+VISIT = re.compile(r"\b(?:visit|visited|visits|visiting|визит\w*)\b", re.I)
+RECEPTION = re.compile(r"\b(?:received|receives|reception|принял)\b", re.I)
+WEEKDAY_EXPR = re.compile(
+    r"\b(?:on|last|next|this)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?:в|во)\s+(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b",
+    re.I,
+)
+SAME_DAY = re.compile(
+    r"\b(?:earlier (?:in the day|today)|today|this morning|this afternoon|"
+    r"on the same day|сегодня)\b",
+    re.I,
+)
+MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
+)
+EXPLICIT_DAY = re.compile(
+    rf"\b(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH_NAMES})(?:\s+(?P<year2>(?:19|20)\d\d))?\b"
+)
+MONTH_ONLY = re.compile(
+    rf"\b(?:in|last|this)\s+(?P<month>{MONTH_NAMES})(?:\s+(?P<year>(?:19|20)\d\d))?\b"
+)
+YEAR_ONLY = re.compile(r"\bin\s+(?P<year>(?:19|20)\d\d)\b")
+RELATIVE_PERIOD = re.compile(
+    r"\b(?:last|next|this) (?:week|month|year)\b|\b(?:a|one|two|three) (?:weeks?|months?|years?) ago\b",
+    re.I,
+)
+QUOTE = re.compile(r"[\"“«](?P<text>[^\"“”«»]{15,}?)[\"”»]")
+SPEECH = re.compile(
+    r"\b(?:said|says|added|adds|stressed|noted|told|emphasi[sz]ed|stated|underlined|"
+    r"pointed out|according to|as quoted by|заявил\w*|сказал\w*|отметил\w*|подчеркнул\w*)\b",
+    re.I,
+)
+SAID_THAT = re.compile(
+    r"\b(?:said|stressed|noted|stated|added|emphasi[sz]ed) that (?P<text>[^.]{15,})", re.I
+)
+PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she|the minister|the general|the commander)\s+(?:said|added|noted|stressed)\b", re.I
+)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class MeetingFinding:
+    participants: list[str]  # person keys
+    status: str  # held | planned
+    date: date | None
+    date_precision: str
+    place: str
+    format: str  # in_person | video | phone
+    kind: str
+    evidence: str
+    evidence_start: int
+    confidence: float = 0.6
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def key(self):
+        return frozenset(self.participants)
+
+
+@dataclass
+class QuoteFinding:
+    speaker: str
+    text: str
+    start: int
+    end: int
+    role_title: str
+    evidence: str
+
+
+def split_sentences(text):
+    protected = ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    sentences, cursor = [], 0
+    for match in SENTENCE_END.finditer(protected):
+        piece = text[cursor : match.start()]
+        if piece.strip():
+            sentences.append(Sentence(cursor, match.start(), piece))
+        cursor = match.end()
+    if text[cursor:].strip():
+        sentences.append(Sentence(cursor, len(text), text[cursor:]))
+    return sentences
+
+
+def _people_in(sentence, found: PeopleFound):
+    keys = [
+        m.key
+        for m in found.mentions
+        if m.kind == "person" and sentence.start <= m.start < sentence.end
+    ]
+    return list(dict.fromkeys(keys))
+
+
+def _meeting_date(sentence, published, status, is_first_held):
+    """(date, precision) the sentence gives, resolved against the publication date."""
+    text = sentence.text
+    if published is None:
+        match = EXPLICIT_DAY.search(text)
+        if match and (match["year"] or match["year2"]):
+            parsed = _explicit(match, None)
+            if parsed:
+                return parsed, "day"
+        return None, "unknown"
+    match = EXPLICIT_DAY.search(text)
+    if match and (parsed := _explicit(match, published, status)):
+        return parsed, "day"
+    if SAME_DAY.search(text):
+        return published, "day"
+    match = WEEKDAY_EXPR.search(text)
+    if match:
+        expression = match.group(0)
+        if status == "planned" and not expression.lower().startswith("last"):
+            expression = "next " + expression.split()[-1]
+        resolved = dates.resolve_relative(expression, published)
+        if resolved:
+            return resolved
+    match = RELATIVE_PERIOD.search(text)
+    if match:
+        resolved = dates.resolve_relative(match.group(0), published)
+        if resolved:
+            return resolved
+    match = MONTH_ONLY.search(text)
+    if match:
+        month = dates.MONTHS.get(match["month"].lower().rstrip("."))
+        year = int(match["year"]) if match["year"] else published.year
+        if not match["year"] and status == "held" and month > published.month:
+            year -= 1
+        return date(year, month, 1), "month"
+    match = YEAR_ONLY.search(text)
+    if match:
+        return date(int(match["year"]), 1, 1), "year"
+    if is_first_held:
+        return published, "day"
+    return None, "unknown"
+
+
+def _explicit(match, published, status="held"):
+    month_text = (match["month"] or match["month2"]).lower().rstrip(".")
+    month = dates.MONTHS.get(month_text) or dates.MONTHS.get(month_text[:3])
+    day = int(match["day"] or match["day2"])
+    year_text = match["year"] or match["year2"]
+    if year_text:
+        year = int(year_text)
+    elif published is None:
+        return None
+    else:
+        year = published.year
+        candidate = dates._valid(year, month, day)
+        if candidate and status == "held" and candidate > published + timedelta(days=1):
+            year -= 1
+        elif candidate and status == "planned" and candidate < published - timedelta(days=1):
+            year += 1
+    return dates._valid(year, month, day)
+
+
+def _format(text):
+    if PHONE.search(text):
+        return "phone"
+    if VIDEO.search(text):
+        return "video"
+    return "in_person"
+
+
+def _kind(text, participants, fmt):
+    if MULTILATERAL.search(text) and (len(participants) > 2 or "meeting" in text.lower()):
+        return "multilateral"
+    if fmt in {"phone", "video"}:
+        return "call"
+    if RECEPTION.search(text):
+        return "reception"
+    if VISIT.search(text):
+        return "visit"
+    return "talks"
+
+
+def _place(text, places):
+    for match in re.finditer(r"\b(?:in|at|to)\s+(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)", text):
+        place = match["place"]
+        if place in places:
+            return places[place]
+    for match in re.finditer(r"\bв\s+(?P<place>[А-ЯЁ][а-яё]+)", text):
+        stem = match["place"]
+        for ru, en in RUSSIAN_PLACES.items():
+            if stem.startswith(ru):
+                return en
+    return ""
+
+
+RUSSIAN_PLACES = {
+    "Москв": "Moscow",
+    "Пекин": "Beijing",
+    "Минск": "Minsk",
+    "Астан": "Astana",
+    "Циндао": "Qingdao",
+    "Нью-Дели": "New Delhi",
+    "Пхеньян": "Pyongyang",
+}
+PLACES = {
+    name: name
+    for name in [
+        "Beijing",
+        "Moscow",
+        "Minsk",
+        "Astana",
+        "Nur-Sultan",
+        "Qingdao",
+        "New Delhi",
+        "Delhi",
+        "Pyongyang",
+        "Tehran",
+        "Islamabad",
+        "Hanoi",
+        "Jakarta",
+        "Kuala Lumpur",
+        "Vientiane",
+        "Bangkok",
+        "Singapore",
+        "Washington",
+        "Tashkent",
+        "Bishkek",
+        "Dushanbe",
+        "Ulaanbaatar",
+        "Ulan Bator",
+        "Phnom Penh",
+        "Naypyidaw",
+        "Yangon",
+        "Ankara",
+        "Istanbul",
+        "Cairo",
+        "Riyadh",
+        "Abu Dhabi",
+        "Dubai",
+        "London",
+        "Paris",
+        "Berlin",
+        "Tokyo",
+        "Seoul",
+        "Manila",
+        "Canberra",
+        "Vladivostok",
+        "St. Petersburg",
+        "Saint Petersburg",
+        "Sochi",
+        "Kubinka",
+        "Shanghai",
+        "Guangzhou",
+        "Xiamen",
+        "Harbin",
+        "Goa",
+        "Bengaluru",
+        "Mumbai",
+        "Kochi",
+        "Hainan",
+        "Sanya",
+        "Kuala",
+        "Baku",
+        "Yerevan",
+        "Havana",
+        "Caracas",
+        "Brasilia",
+        "Pretoria",
+        "Johannesburg",
+        "Addis Ababa",
+        "Nairobi",
+        "Lahore",
+        "Rawalpindi",
+        "Colombo",
+        "Dhaka",
+        "Kathmandu",
+        "Muscat",
+        "Doha",
+        "Damascus",
+        "Baghdad",
+        "Amman",
+        "Algiers",
+        "Geneva",
+        "Vienna",
+        "Brussels",
+        "Helsinki",
+    ]
+}
+
+
+def find_meetings(text, found: PeopleFound, published, dateline_place="", multilateral_min=1):
+    """Meetings reported in one article, merged within the article."""
+    meetings: list[MeetingFinding] = []
+    first_held_seen = False
+    for sentence in split_sentences(text):
+        if not TRIGGER.search(sentence.text):
+            continue
+        people = _people_in(sentence, found)
+        multilateral = bool(MULTILATERAL.search(sentence.text))
+        if len(people) < 2 and not (multilateral and len(people) >= multilateral_min):
+            continue
+        status = "planned" if PLANNED.search(sentence.text) else "held"
+        fmt = _format(sentence.text)
+        is_first_held = (
+            status == "held"
+            and not first_held_seen
+            and not any(m.status == "held" for m in meetings)
+        )
+        when, precision = _meeting_date(sentence, published, status, is_first_held)
+        place = _place(sentence.text, PLACES)
+        if not place and fmt == "in_person" and is_first_held and dateline_place:
+            place = dateline_place
+        if fmt != "in_person":
+            place = ""
+        meeting = MeetingFinding(
+            participants=people,
+            status=status,
+            date=when,
+            date_precision=precision if when else "unknown",
+            place=place,
+            format=fmt,
+            kind=_kind(sentence.text, people, fmt),
+            evidence=sentence.text.strip(),
+            evidence_start=sentence.start,
+            confidence=0.8 if when and len(people) >= 2 else 0.5,
+        )
+        if status == "held":
+            first_held_seen = True
+        merged = next((m for m in meetings if _same_in_article(m, meeting)), None)
+        if merged:
+            _absorb(merged, meeting)
+        else:
+            meetings.append(meeting)
+    return meetings
+
+
+def _dates_compatible(a: MeetingFinding, b: MeetingFinding):
+    if not a.date or not b.date:
+        return True
+    if a.date_precision == b.date_precision == "day":
+        return abs((a.date - b.date).days) <= 1
+    if "year" in (a.date_precision, b.date_precision):
+        return a.date.year == b.date.year
+    return (a.date.year, a.date.month) == (b.date.year, b.date.month)
+
+
+def _same_in_article(a: MeetingFinding, b: MeetingFinding):
+    """Two sentences of one article about one meeting: shared people, fitting date, status."""
+    if a.status != b.status or not _dates_compatible(a, b):
+        return False
+    shared = set(a.participants) & set(b.participants)
+    if len(shared) < 2 and not (a.kind == b.kind == "multilateral"):
+        return False
+    return a.format == b.format or "in_person" in (a.format, b.format)
+
+
+def _absorb(target: MeetingFinding, other: MeetingFinding):
+    for person in other.participants:
+        if person not in target.participants:
+            target.participants.append(person)
+    if (
+        (not target.date or target.date_precision != "day")
+        and other.date
+        and (other.date_precision == "day")
+    ):
+        target.date, target.date_precision = other.date, other.date_precision
+    target.place = target.place or other.place
+    if target.format == "in_person" and other.format != "in_person":
+        target.format = other.format
+        target.place = ""
+    if target.kind == "talks" and other.kind != "talks":
+        target.kind = other.kind
+
+
+def find_quotes(text, found: PeopleFound):
+    quotes = []
+    sentences = split_sentences(text)
+    last_speaker = None
+    for sentence in sentences:
+        people = [
+            m
+            for m in found.mentions
+            if m.kind == "person" and sentence.start <= m.start < sentence.end
+        ]
+        quoted = list(QUOTE.finditer(sentence.text))
+        outside = [
+            m
+            for m in people
+            if not any(q.start() <= m.start - sentence.start < q.end() for q in quoted)
+        ]
+        speaker = None
+        if SPEECH.search(sentence.text):
+            if outside:
+                speaker = outside[-1] if quoted and quoted[0].start() == 0 else outside[0]
+            elif PRONOUN_SPEAKER.search(sentence.text) and last_speaker:
+                speaker = last_speaker
+        if speaker is not None or outside:
+            last_speaker = speaker or outside[0]
+        if speaker is None:
+            continue
+        if quoted:
+            for q in quoted:
+                quotes.append(
+                    QuoteFinding(
+                        speaker.key,
+                        q["text"].strip(" ,"),
+                        sentence.start + q.start("text"),
+                        sentence.start + q.end("text"),
+                        speaker.role_title,
+                        sentence.text.strip(),
+                    )
+                )
+        elif match := SAID_THAT.search(sentence.text):
+            quotes.append(
+                QuoteFinding(
+                    speaker.key,
+                    match["text"].strip(),
+                    sentence.start + match.start("text"),
+                    sentence.start + match.end("text"),
+                    speaker.role_title,
+                    sentence.text.strip(),
+                )
+            )
+    return quotes
+
+
+def link_meetings(reports):
+    """Group meeting findings from many articles into meetings.
+
+    `reports` is a list of (report_id, MeetingFinding). Returns a list of groups, each a
+    list of report ids; a group is one meeting. Planned and held reports of one meeting
+    fall into one group (the meeting is held if any report says so).
+    """
+    groups: list[tuple[MeetingFinding, list]] = []
+    for report_id, finding in sorted(reports, key=lambda r: r[1].date or date.max):
+        for representative, members in groups:
+            if matches_across_articles(representative, finding):
+                members.append(report_id)
+                _absorb(representative, finding)
+                if finding.status == "held":
+                    representative.status = "held"
+                break
+        else:
+            copy = MeetingFinding(
+                **{**finding.__dict__, "participants": list(finding.participants)}
+            )
+            groups.append((copy, [report_id]))
+    return [members for _, members in groups]
+
+
+def matches_across_articles(known: MeetingFinding, new: MeetingFinding):
+    """The same meeting reported elsewhere: same people, a day apart at most, same format."""
+    if set(known.participants) != set(new.participants) and not (
+        known.kind == new.kind == "multilateral" and known.place and known.place == new.place
+    ):
+        return False
+    if known.format != new.format:
+        return False
+    if not known.date or not new.date:
+        return False
+    gap = abs((known.date - new.date).days)
+    if known.date_precision == new.date_precision == "day":
+        return gap <= 1
+    if "planned" in (known.status, new.status):
+        window = {"week": 7, "month": 31, "day": 1}
+        return gap <= max(window.get(known.date_precision, 0), window.get(new.date_precision, 0))
+    return False
