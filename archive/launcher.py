@@ -161,8 +161,8 @@ def _raise_terminated(_signum, _frame):
 def run_child(argv, env):
     """Run argv to completion, passing SIGTERM/SIGHUP on; return its exit code.
 
-    Ctrl-C reaches the child directly (same process group); this process ignores SIGINT
-    so it survives to clean up after the child has shut down.
+    Ctrl-C reaches the child directly (same process group); this process survives it to
+    clean up after the child has shut down.
     """
     child = subprocess.Popen(argv, env=env)
 
@@ -170,8 +170,16 @@ def run_child(argv, env):
         with contextlib.suppress(ProcessLookupError):
             child.send_signal(signum)
 
+    def interrupt(signum, _frame):
+        # A terminal's Ctrl-C reaches the child too; a SIGINT sent to this process alone
+        # (kill -INT) does not, so pass it on if the child has not begun to stop by itself.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=0.5)
+        if child.poll() is None:
+            forward(signum, _frame)
+
     previous = {
-        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        signal.SIGINT: signal.signal(signal.SIGINT, interrupt),
         signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
         signal.SIGHUP: signal.signal(signal.SIGHUP, forward),
     }

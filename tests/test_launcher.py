@@ -108,8 +108,8 @@ def _start_sleeping_launcher(var_dir, marker):
 
 @pytest.mark.parametrize(
     ("signum", "to_group"),
-    [(signal.SIGTERM, False), (signal.SIGINT, True)],
-    ids=["sigterm", "ctrl-c"],
+    [(signal.SIGTERM, False), (signal.SIGINT, True), (signal.SIGINT, False)],
+    ids=["sigterm", "ctrl-c", "kill-int"],
 )
 def test_signal_stops_command_and_server(var_dir, tmp_path, signum, to_group):
     process = _start_sleeping_launcher(var_dir, tmp_path / "started")
@@ -140,3 +140,41 @@ def test_stale_bookkeeping_from_a_killed_launcher_does_not_block_a_start(var_dir
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "42"
     assert not server_running(var_dir)
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_served_site_with_autoreloader_stops_with_its_database(var_dir, signum):
+    import urllib.request
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.launcher", "serve", "--port", str(port), "--no-demo"],
+        cwd=ROOT,
+        env=launcher_env(var_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, "the server exited early"
+        assert time.monotonic() < deadline, "the site never answered"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                assert response.status == 200
+                break
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(process.pid, signum) if signum == signal.SIGINT else process.send_signal(signum)
+    process.wait(timeout=60)
+    assert not server_running(var_dir)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
