@@ -195,13 +195,14 @@ RELATED_MARKER = re.compile(
 )
 # Lists of other headlines, usually numbered; they run to the next real paragraph.
 LIST_MARKER = re.compile(
-    r"^(?:most read|most popular|top stories|top news|popular|latest|latest news|"
+    r"^(?:most read|most popular|most viewed|most commented|most shared|trending now|"
+    r"top stories|top news|popular|latest|latest news|"
     r"editor'?s picks|photo|photos|infographics|multimedia|video|videos|in other media|"
     r"partner news|more stories|you may also like|recommended|"
     r"самое читаемое|популярное|фото|инфографика)\s*:?$",
     re.IGNORECASE,
 )
-LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-•*·])\s+\S")
+LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]?|[-•*·])\s+\S")
 # After these, only reader comments follow.
 COMMENTS_MARKER = re.compile(
     r"^(?:comments?(?:\s*\(\d+\))?|\d+\s+comments?|reader comments|leave a comment|"

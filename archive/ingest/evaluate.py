@@ -100,7 +100,7 @@ def predict(gold_rows, documents_dir, gazetteer: Gazetteer, today=None):
     for index, row in enumerate(gold_rows):
         raw = load_document(documents_dir, row["source"])
         try:
-            draft = pipeline.process(raw, outlets, today=today)
+            draft = pipeline.process(raw, outlets, today=today, people=matcher)
         except IngestError as error:
             predictions.append(
                 {

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from archive.ingest import dates
+from archive.ingest.clean import parse_dateline
 from archive.ingest.people import PeopleFound
 
 ABBREVIATIONS = re.compile(
@@ -31,7 +32,7 @@ ABBREVIATIONS = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“«(]?[A-ZА-ЯЁ0-9])|\n+")
 TRIGGER = re.compile(
-    r"\b(?:held talks|hold talks|holds talks|holding talks|talks with|talks between|"
+    r"\b(?:held talks|hold talks|holds talks|holding talks|talks|"
     r"met with|met|meet|meets|meeting with|meeting between|meeting of|met separately|"
     r"received|receives|receive|reception|visit|visited|visits|visiting|"
     r"spoke (?:by|via|over) (?:phone|telephone|video(?: link)?)|phone call|telephone call|"
@@ -42,11 +43,19 @@ TRIGGER = re.compile(
     r"переговор(?:ы|ах|ов)|принял|визит)\b",
     re.IGNORECASE,
 )
-PLANNED = re.compile(
-    r"\b(?:will|would|shall|to hold|to meet|to visit|is expected|are expected|is set to|"
-    r"are set to|plans? to|planning to|is scheduled|are scheduled|is due to|are due to|"
-    r"next week|next month|upcoming|later this (?:week|month|year)|"
-    r"проведут|проведет|встретятся|планиру\w+|намерен\w*)\b",
+# A look ahead that governs the meeting verb ("will hold talks", "is expected to meet"),
+# not one anywhere in the sentence ("said after talks that ties will grow").
+PLANNED_BEFORE_TRIGGER = re.compile(
+    r"\b(?:will|would|shall|to|expected to|set to|scheduled to|due to|plans? to|planning to|"
+    r"intends? to)\s+(?:\w+\s+){0,3}$|"
+    r"(?:проведут|проведет|встретятся|планиру\w+|намерен\w*)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+PLANNED_TIME = re.compile(
+    r"\b(?:next (?:week|month|year)|upcoming|later this (?:week|month|year)|tomorrow)\b", re.I
+)
+PAST_TRIGGER = re.compile(
+    r"\b(?:held|met|received|visited|spoke|talked|hosted|провел[аи]?|встретил\w*|принял)\b",
     re.IGNORECASE,
 )
 VIDEO = re.compile(
@@ -148,6 +157,22 @@ def split_sentences(text):
     if text[cursor:].strip():
         sentences.append(Sentence(cursor, len(text), text[cursor:]))
     return sentences
+
+
+def _status(text):
+    for trigger in TRIGGER.finditer(text):
+        if PLANNED_BEFORE_TRIGGER.search(text[: trigger.start()]):
+            return "planned"
+    if PLANNED_TIME.search(text) and not PAST_TRIGGER.search(text):
+        return "planned"
+    return "held"
+
+
+GROUP_REFERENCE = re.compile(
+    r"\b(?:the two|both) (?:ministers|leaders|sides|defen[cs]e chiefs|defen[cs]e ministers|"
+    r"generals|commanders|men|officials|counterparts)\b|\bthey\b",
+    re.IGNORECASE,
+)
 
 
 def _people_in(sentence, found: PeopleFound):
@@ -349,18 +374,64 @@ PLACES = {
 }
 
 
-def find_meetings(text, found: PeopleFound, published, dateline_place="", multilateral_min=1):
-    """Meetings reported in one article, merged within the article."""
+PLACE_COUNTRIES = {
+    "Beijing": "CN",
+    "Qingdao": "CN",
+    "Shanghai": "CN",
+    "Moscow": "RU",
+    "Sochi": "RU",
+    "Vladivostok": "RU",
+    "Minsk": "BY",
+    "Astana": "KZ",
+    "New Delhi": "IN",
+    "Delhi": "IN",
+    "Pyongyang": "KP",
+    "Tehran": "IR",
+    "Islamabad": "PK",
+    "Hanoi": "VN",
+    "Jakarta": "ID",
+    "Kuala Lumpur": "MY",
+    "Vientiane": "LA",
+    "Washington": "US",
+    "Seoul": "KR",
+    "Tokyo": "JP",
+    "Ulaanbaatar": "MN",
+    "Tashkent": "UZ",
+    "Bishkek": "KG",
+    "Dushanbe": "TJ",
+    "Ankara": "TR",
+    "Cairo": "EG",
+    "Riyadh": "SA",
+    "London": "GB",
+    "Singapore": "SG",
+    "Bangkok": "TH",
+}
+
+
+def find_meetings(
+    text, found: PeopleFound, published, dateline_place="", country_of=lambda key: ""
+):
+    """Meetings reported in one article, merged within the article.
+
+    `country_of` gives a participant's country: the dateline's place stands for the meeting's
+    only when it lies in a participant's country (a Seoul dateline does not place a meeting
+    in Pyongyang).
+    """
     meetings: list[MeetingFinding] = []
     first_held_seen = False
     for sentence in split_sentences(text):
+        if parsed := parse_dateline(sentence.text):
+            cut = parsed[0].end()
+            sentence = Sentence(sentence.start + cut, sentence.end, sentence.text[cut:])
         if not TRIGGER.search(sentence.text):
             continue
         people = _people_in(sentence, found)
+        if len(people) < 2 and meetings and GROUP_REFERENCE.search(sentence.text):
+            people = list(dict.fromkeys([*meetings[0].participants, *people]))
         multilateral = bool(MULTILATERAL.search(sentence.text))
-        if len(people) < 2 and not (multilateral and len(people) >= multilateral_min):
+        if len(people) < 2 and not (multilateral and people):
             continue
-        status = "planned" if PLANNED.search(sentence.text) else "held"
+        status = _status(sentence.text)
         fmt = _format(sentence.text)
         is_first_held = (
             status == "held"
@@ -369,8 +440,11 @@ def find_meetings(text, found: PeopleFound, published, dateline_place="", multil
         )
         when, precision = _meeting_date(sentence, published, status, is_first_held)
         place = _place(sentence.text, PLACES)
-        if not place and fmt == "in_person" and is_first_held and dateline_place:
-            place = dateline_place
+        current = when is not None and published is not None and abs((when - published).days) <= 3
+        if not place and fmt == "in_person" and current and dateline_place in PLACE_COUNTRIES:
+            countries = {country_of(p) for p in people}
+            if PLACE_COUNTRIES[dateline_place] in countries:
+                place = dateline_place
         if fmt != "in_person":
             place = ""
         meeting = MeetingFinding(

@@ -159,7 +159,24 @@ NOT_NAMES = {
     "on",
     "in",
 }
-CHINESE_SURNAMES = {
+# Surnames written first (Chinese, Korean, Vietnamese names): "Dong Jun" is "Dong" for short.
+SURNAME_FIRST = {
+    "kim",
+    "park",
+    "choi",
+    "ri",
+    "no",
+    "ro",
+    "pak",
+    "kang",
+    "jong",
+    "pham",
+    "nguyen",
+    "phan",
+    "tran",
+    "le",
+    "hun",
+    "tea",
     "dong",
     "wei",
     "li",
@@ -344,11 +361,11 @@ class PeopleMatcher:
             tokens = name.split()
             if len(tokens) < 2 or not all(t[:1].isupper() or _cjk(t[:1]) for t in tokens):
                 continue
-            if tokens[0].lower() in CHINESE_SURNAMES and len(tokens) == 2:
-                shorts.add(tokens[0])  # Chinese order: surname first
+            if tokens[0].lower() in SURNAME_FIRST and len(tokens) <= 3:
+                shorts.add(tokens[0])
             else:
                 shorts.add(tokens[-1].rstrip("."))
-        return [s for s in shorts if len(s) >= 3 or _cjk(s[:1])]
+        return [s for s in shorts if len(s) >= 3 or _cjk(s[:1]) or s.lower() in SURNAME_FIRST]
 
     def _short_mentions(self, text, folded, forms, taken):
         if not forms:

@@ -22,6 +22,7 @@ from archive.ingest.clean import (
     parse_text_dump,
     without_repeated_lead,
 )
+from archive.ingest.extract import date_from_tenures
 from archive.ingest.language import detect_language
 from archive.ingest.outlets import OutletFinding
 from archive.ingest.read import IngestError, RawDocument, decode, parse_json
@@ -50,6 +51,7 @@ class Draft:
     language: str = ""
     review_reasons: list[str] = field(default_factory=list)
     main_text: str = ""  # the body from its dateline on, for de-duplication
+    day_text: str = ""  # month and day from a dateline or time line, when the year is unknown
 
     @property
     def content_hash(self):
@@ -78,8 +80,12 @@ def clean_text(text):
     return re.sub(r" *\n *", "\n", text).strip()
 
 
-def process(raw: RawDocument, outlets, today=None):
-    """Turn one RawDocument into a Draft; raise IngestError if it cannot be an article."""
+def process(raw: RawDocument, outlets, today=None, people=None):
+    """Turn one RawDocument into a Draft; raise IngestError if it cannot be an article.
+
+    `people` (a PeopleMatcher) lets a dateline without a year take it from the tenures of
+    the officials the text names with their titles.
+    """
     today = today or date.today()
     if raw.error:
         raise IngestError(raw.error)
@@ -103,6 +109,8 @@ def process(raw: RawDocument, outlets, today=None):
     if len(draft.body) < MIN_BODY_CHARS:
         raise IngestError("no article text found: the body is empty or too short")
     draft.language = draft.language or detect_language(f"{draft.title}\n{draft.body}")
+    if draft.date.value is None and people is not None and draft.day_text:
+        draft.date = date_from_tenures(draft.day_text, draft.body, people, today) or draft.date
     if draft.date.value is None:
         draft.review_reasons.append("date_unknown")
     if draft.outlet is None:
@@ -141,6 +149,7 @@ def _from_text_dump(raw, decoded, outlets, today):
         date=finding,
         dateline=dump.dateline,
         dateline_place=dump.dateline_place.title(),
+        day_text=dump.dateline_date or _time_line_day(dump.time_line),
     )
 
 
@@ -200,7 +209,12 @@ def _from_html(raw, decoded, outlets, today):
         date=finding,
         dateline=dateline[0].group(0).strip() if dateline else "",
         dateline_place=dateline[1].title() if dateline else "",
+        day_text=(dateline[0]["date"] or "") if dateline else "",
     )
+
+
+def _time_line_day(line):
+    return " ".join(line.replace(",", " ").split()[:2]) if line else ""
 
 
 def _date_from_dateline_match(dateline, body, today):
@@ -254,5 +268,6 @@ def _from_record(raw, decoded, outlets, today):
         date=finding,
         dateline=dateline[0].group(0).strip() if dateline else "",
         dateline_place=dateline[1].title() if dateline else "",
+        day_text=(dateline[0]["date"] or "") if dateline else "",
         language=language,
     )

@@ -109,7 +109,8 @@ class Importer:
 
     def import_document(self, raw):
         try:
-            draft = pipeline.process(raw, self.outlets, today=self.today)
+            people = self.extractor.matcher if self.extractor else None
+            draft = pipeline.process(raw, self.outlets, today=self.today, people=people)
         except IngestError as error:
             return ImportResult(raw.source, FAILED, str(error))
         try:
