@@ -213,7 +213,52 @@ SURNAME_FIRST = {
     "tang",
     "feng",
 }
-CYRILLIC_ENDINGS = ("ами", "ыми", "ому", "ого", "ым", "ом", "ой", "ов", "ах", "а", "у", "е", "ы")
+TITLE_WORDS = {
+    "general",
+    "admiral",
+    "colonel",
+    "lieutenant",
+    "major",
+    "marshal",
+    "captain",
+    "commodore",
+    "brigadier",
+    "minister",
+    "president",
+    "premier",
+    "secretary",
+    "commander",
+    "chief",
+    "ambassador",
+    "senior",
+    "vice",
+    "deputy",
+    "mr",
+    "ms",
+    "dr",
+}
+CYRILLIC_ENDINGS = (
+    "ами",
+    "ыми",
+    "ому",
+    "ого",
+    "ем",
+    "ей",
+    "ым",
+    "ом",
+    "ой",
+    "ов",
+    "ах",
+    "а",
+    "у",
+    "е",
+    "ы",
+    "ю",
+    "я",
+    "и",
+)
+# Russian names ending in these letters drop them when declined: Цзюнь, Цзюнем.
+CYRILLIC_SOFT_ENDINGS = ("ь", "й", "а", "я")
 
 
 @dataclass
@@ -287,7 +332,11 @@ class PeopleMatcher:
                 forms.setdefault(fold(form).strip(), ("organization", org.slug))
         for form, (kind, slug) in forms.items():
             if len(form) >= 2:
-                self.automaton.add_word(form, (kind, slug, len(form)))
+                self.automaton.add_word(form, (kind, slug, len(form), False))
+            if form.endswith(CYRILLIC_SOFT_ENDINGS) and len(form) >= 4:
+                stem = form[:-1]
+                if stem not in forms and not self.automaton.exists(stem):
+                    self.automaton.add_word(stem, (kind, slug, len(stem), True))
         self.known_forms = forms
         if forms:
             self.automaton.make_automaton()
@@ -297,19 +346,20 @@ class PeopleMatcher:
         if not self.known_forms:
             return []
         found = []
-        for end_index, (kind, slug, length) in self.automaton.iter(folded):
+        for end_index, (kind, slug, length, needs_ending) in self.automaton.iter(folded):
             start, end = end_index - length + 1, end_index + 1
-            end = self._boundary_end(text, folded, start, end)
+            end = self._boundary_end(text, folded, start, end, needs_ending)
             if end is not None:
                 found.append(Mention(start, end, text[start:end], kind, slug, "gazetteer"))
         return found
 
     @staticmethod
-    def _boundary_end(text, folded, start, end):
+    def _boundary_end(text, folded, start, end, needs_ending=False):
         """The match's end if it stands as whole words (allowing Russian case endings)."""
         if start > 0 and _is_word_char(folded[start - 1]) and not _cjk(folded[start]):
             return None
-        if end >= len(folded) or not _is_word_char(folded[end]) or _cjk(folded[end - 1]):
+        at_boundary = end >= len(folded) or not _is_word_char(folded[end])
+        if not needs_ending and (at_boundary or _cjk(folded[end - 1])):
             return end
         if "\u0400" <= folded[end - 1] <= "\u04ff":
             for ending in CYRILLIC_ENDINGS:
@@ -326,10 +376,14 @@ class PeopleMatcher:
         for pattern, how in ((TITLED_NAME, "title"), (APPOSITIVE, "appositive")):
             for match in pattern.finditer(text):
                 name = match.group("name")
+                start, end = match.span("name")
+                while name.split()[0].lower() in TITLE_WORDS and len(name.split()) > 2:
+                    first = name.split()[0]
+                    name = name[len(first) + 1 :]
+                    start += len(first) + 1
                 tokens = name.split()
                 if any(t.lower() in NOT_NAMES for t in tokens) or len(tokens) < 2:
                     continue
-                start, end = match.span("name")
                 if any(s < end and start < e for s, e in known_spans):
                     continue
                 if fold(name) in self.known_forms:
