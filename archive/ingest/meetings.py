@@ -46,9 +46,15 @@ TRIGGER = re.compile(
 # A look ahead that governs the meeting verb ("will hold talks", "is expected to meet"),
 # not one anywhere in the sentence ("said after talks that ties will grow").
 PLANNED_BEFORE_TRIGGER = re.compile(
-    r"\b(?:will|would|shall|to|expected to|set to|scheduled to|due to|plans? to|planning to|"
-    r"intends? to)\s+(?:\w+\s+){0,3}$|"
+    r"\b(?:will|would|shall|expected to|set to|scheduled to|due to|plans? to|planning to|"
+    r"intends? to|going to|is to|are to|to)\s+(?:also\s+)?(?:hold|have|conduct|pay|make|"
+    r"attend|join)?\s*$|"
     r"(?:проведут|проведет|встретятся|планиру\w+|намерен\w*)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+PLANNED_AFTER_TRIGGER = re.compile(
+    r"^\W*(?:[\w'’-]+\W+){0,8}?(?:were|was|is|are|have been|has been) "
+    r"(?:planned|scheduled|expected|due)\b",
     re.IGNORECASE,
 )
 PLANNED_TIME = re.compile(
@@ -146,8 +152,12 @@ class QuoteFinding:
     evidence: str
 
 
+INITIAL = re.compile(r"(?<=\s)[A-Z]\.(?=\s[A-Z])")
+
+
 def split_sentences(text):
     protected = ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    protected = INITIAL.sub(lambda m: m.group(0).replace(".", "\x00"), protected)
     sentences, cursor = [], 0
     for match in SENTENCE_END.finditer(protected):
         piece = text[cursor : match.start()]
@@ -161,7 +171,9 @@ def split_sentences(text):
 
 def _status(text):
     for trigger in TRIGGER.finditer(text):
-        if PLANNED_BEFORE_TRIGGER.search(text[: trigger.start()]):
+        if PLANNED_BEFORE_TRIGGER.search(text[: trigger.start()]) or PLANNED_AFTER_TRIGGER.match(
+            text[trigger.end() :]
+        ):
             return "planned"
     if PLANNED_TIME.search(text) and not PAST_TRIGGER.search(text):
         return "planned"
@@ -175,12 +187,32 @@ GROUP_REFERENCE = re.compile(
 )
 
 
+# "Belousov's visit" names a participant; "Putin's greetings" does not.
+POSSESSIVE_EVENT = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:visit|trip|talks|meeting|call|reception|tour)\b", re.I
+)
+NOT_PRESENT_BEFORE = re.compile(
+    r"(?:letter|message|greetings|regards|congratulations|instructions?|invitation|"
+    r"behalf|name)\s+(?:of|from)\s+(?:(?:the\s+)?[\w'’-]+\s+){0,3}$|"
+    r"\b(?:sent|signed|ordered|appointed) by\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
 def _people_in(sentence, found: PeopleFound):
-    keys = [
-        m.key
-        for m in found.mentions
-        if m.kind == "person" and sentence.start <= m.start < sentence.end
-    ]
+    """People in the sentence who can be participants: not "Putin's greetings", not the
+    sender of a letter someone handed over."""
+    keys = []
+    for m in found.mentions:
+        if m.kind != "person" or not sentence.start <= m.start < sentence.end:
+            continue
+        local_start = m.start - sentence.start
+        rest = sentence.text[local_start + len(m.text) :]
+        if rest[:2] in {"'s", "’s"} and not POSSESSIVE_EVENT.match(rest[2:]):
+            continue
+        if NOT_PRESENT_BEFORE.search(sentence.text[:local_start]):
+            continue
+        keys.append(m.key)
     return list(dict.fromkeys(keys))
 
 
@@ -408,6 +440,26 @@ PLACE_COUNTRIES = {
 }
 
 
+def _article_place(text, dateline_place, countries):
+    """Where a current meeting took place when its sentence does not say: the dateline's
+    place or one named early in the article, if it lies in a participant's country, or any
+    place named early when the article is about a multilateral gathering held there."""
+    opening = " ".join(s.text for s in split_sentences(text)[:4])
+    named = [
+        m["place"]
+        for m in re.finditer(
+            r"\b(?:in|at|to)\s+(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)", opening
+        )
+        if m["place"] in PLACES
+    ]
+    for place in ([dateline_place] if dateline_place else []) + named:
+        if PLACE_COUNTRIES.get(place) in countries:
+            return place
+    if named and MULTILATERAL.search(opening):
+        return named[0]
+    return ""
+
+
 def find_meetings(
     text, found: PeopleFound, published, dateline_place="", country_of=lambda key: ""
 ):
@@ -441,10 +493,8 @@ def find_meetings(
         when, precision = _meeting_date(sentence, published, status, is_first_held)
         place = _place(sentence.text, PLACES)
         current = when is not None and published is not None and abs((when - published).days) <= 3
-        if not place and fmt == "in_person" and current and dateline_place in PLACE_COUNTRIES:
-            countries = {country_of(p) for p in people}
-            if PLACE_COUNTRIES[dateline_place] in countries:
-                place = dateline_place
+        if not place and fmt == "in_person" and (current or status == "planned"):
+            place = _article_place(text, dateline_place, {country_of(p) for p in people})
         if fmt != "in_person":
             place = ""
         meeting = MeetingFinding(
