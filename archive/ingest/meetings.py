@@ -103,6 +103,7 @@ RELATIVE_PERIOD = re.compile(
     r"\b(?:last|next|this) (?:week|month|year)\b|\b(?:a|one|two|three) (?:weeks?|months?|years?) ago\b",
     re.I,
 )
+LAST_YEAR = re.compile(r"\blast year\b|\ba year (?:ago|earlier)\b|\bin прошлом году\b", re.I)
 QUOTE = re.compile(r"[\"“«](?P<text>[^\"“”«»]{15,}?)[\"”»]")
 SPEECH = re.compile(
     r"\b(?:said|says|added|adds|stressed|noted|told|emphasi[sz]ed|stated|underlined|"
@@ -228,6 +229,11 @@ def _meeting_date(sentence, published, status, is_first_held):
         return None, "unknown"
     match = EXPLICIT_DAY.search(text)
     if match and (parsed := _explicit(match, published, status)):
+        stated_years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
+        if not (match["year"] or match["year2"]) and len(stated_years) == 1:
+            return dates._valid(stated_years.pop(), parsed.month, parsed.day), "day"
+        if not (match["year"] or match["year2"]) and LAST_YEAR.search(text):
+            parsed = dates._valid(parsed.year - 1, parsed.month, parsed.day) or parsed
         return parsed, "day"
     if SAME_DAY.search(text):
         return published, "day"
@@ -248,7 +254,8 @@ def _meeting_date(sentence, published, status, is_first_held):
     if match:
         month = dates.MONTHS.get(match["month"].lower().rstrip("."))
         year = int(match["year"]) if match["year"] else published.year
-        if not match["year"] and status == "held" and month > published.month:
+        later_this_year = status == "held" and month > published.month
+        if not match["year"] and (later_this_year or LAST_YEAR.search(text)):
             year -= 1
         return date(year, month, 1), "month"
     match = YEAR_ONLY.search(text)
