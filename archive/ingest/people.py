@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import ahocorasick
 
@@ -295,16 +296,22 @@ class PeopleFound:
         return seen
 
 
+_FOLD_SPECIAL = {"ё": "е", "’": "'", "‘": "'", "ʼ": "'", "‐": "-", "–": "-"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch):
+    lowered = ch.lower()
+    lowered = lowered[0] if len(lowered) != 1 else lowered
+    base = unicodedata.normalize("NFD", lowered)[0]
+    return _FOLD_SPECIAL.get(base, base)
+
+
 def fold(text):
     """Lower case, no accents, ё as е, straight apostrophes; one character per character."""
-    out = []
-    for ch in text:
-        lowered = ch.lower()
-        lowered = lowered[0] if len(lowered) != 1 else lowered
-        base = unicodedata.normalize("NFD", lowered)[0]
-        base = {"ё": "е", "’": "'", "‘": "'", "ʼ": "'", "‐": "-", "–": "-"}.get(base, base)
-        out.append(base)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
 
 
 def _is_word_char(ch):

@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from archive.ingest import pipeline
@@ -99,8 +100,15 @@ class Importer:
     """Imports documents one by one; reuse one instance for a whole run."""
 
     def __init__(self, today=None, extract=True):
+        # Each document still commits on its own; the commit just does not wait for the
+        # WAL to reach the disk. A crash can lose the last moments of an import, never
+        # leave half a document, and importing the same input again completes it.
+        # https://www.postgresql.org/docs/current/wal-async-commit.html
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
         self.today = today or date.today()
         self.outlets = outlet_directory()
+        self._outlets_by_slug = {}
         self.extractor = ArticleExtractor() if extract else None
 
     def import_paths(self, paths, stdin=None):
@@ -120,30 +128,33 @@ class Importer:
             return ImportResult(raw.source, FAILED, f"could not store: {error}".strip())
 
     def _store(self, draft):
-        existing = (
-            Article.objects.select_related("outlet").filter(content_hash=draft.content_hash).first()
+        content_hash = draft.content_hash
+        match = (
+            Q(content_hash=content_hash) | Q(url=draft.url)
+            if draft.url
+            else Q(content_hash=content_hash)
         )
-        if existing is not None:
-            return self._record_copy(existing, draft)
+        known = list(Article.objects.select_related("outlet").filter(match)[:2])
+        same_text = next((a for a in known if a.content_hash == content_hash), None)
+        if same_text is not None:
+            return self._record_copy(same_text, draft)
         outlet = self._outlet(draft)
-        if draft.url:
-            same_url = Article.objects.select_for_update().filter(url=draft.url).first()
-            if same_url is not None:
-                self._fill(same_url, draft, outlet)
+        if known:  # a new text at a known URL
+            same_url = known[0]
+            self._fill(same_url, draft, outlet)
+            if self.extractor:
+                self.extractor.apply(same_url)
+            else:
                 same_url.save()
-                if self.extractor:
-                    self.extractor.apply(same_url)
-                return ImportResult(
-                    draft.source,
-                    UPDATED,
-                    f"new text at a known URL: article {same_url.pk}",
-                    same_url,
-                )
+            return ImportResult(
+                draft.source, UPDATED, f"new text at a known URL: article {same_url.pk}", same_url
+            )
         article = Article()
         self._fill(article, draft, outlet)
-        article.save()
         if self.extractor:
-            self.extractor.apply(article)
+            self.extractor.apply(article, fresh=True)
+        else:
+            article.save()
         if article.review_reasons:
             reasons = ", ".join(r.replace("_", " ") for r in article.review_reasons)
             return ImportResult(
@@ -213,8 +224,11 @@ class Importer:
         if finding is None:
             return None
         if finding.known:
-            outlet = Outlet.objects.filter(slug=finding.slug).first() if finding.slug else None
-            return outlet or Outlet.objects.filter(name__iexact=finding.name).first()
+            if finding.slug not in self._outlets_by_slug:
+                self._outlets_by_slug[finding.slug] = (
+                    Outlet.objects.filter(slug=finding.slug).first() if finding.slug else None
+                ) or Outlet.objects.filter(name__iexact=finding.name).first()
+            return self._outlets_by_slug[finding.slug]
         outlet = Outlet.objects.filter(name__iexact=finding.name).first()
         if outlet is None and finding.domain:
             outlet = Outlet.objects.filter(domains__contains=[finding.domain]).first()
@@ -361,32 +375,47 @@ class ArticleExtractor:
     """
 
     def __init__(self):
-        self.matcher = PeopleMatcher(gazetteer_from_db())
+        self._load()
+
+    def _load(self):
+        """The matcher and the people it can name, built once and again after new people."""
+        gazetteer = gazetteer_from_db()
+        self.matcher = PeopleMatcher(gazetteer)
+        self.spellings = {p.slug: [p.name, *p.aliases] for p in gazetteer.people}
+        self.people = {
+            p.slug: p for p in Person.objects.exclude(review_status=ReviewStatus.REJECTED)
+        }
+        self.organizations = {
+            o.slug: o for o in Organization.objects.exclude(review_status=ReviewStatus.REJECTED)
+        }
         self._stale = False
 
-    def apply(self, article):
+    def apply(self, article, fresh=False):
+        """Extract from `article` and store the result; `fresh`: not yet saved, no records.
+
+        The article is saved here, once, with the names of the people it mentions.
+        """
         if self._stale:
-            self.matcher = PeopleMatcher(gazetteer_from_db())
-            self._stale = False
+            self._load()
         result = extract(article.body, self.matcher, article.published_date, article.dateline_place)
-        people = self._people(result, article)
-        self._mentions(article, result, people)
-        self._quotes(article, result, people)
-        self._meetings(article, result, people)
+        keys = {m.key for m in result.people.mentions if m.kind == "person"}
         names = set()
-        for person in {p for p in people.values() if p is not None}:
-            names.add(person.name)
-            names.update(person.aliases.values_list("name", flat=True))
+        for key in keys:
+            names.update(self.spellings.get(key, [key.removeprefix("new:")]))
         article.names_text = " ".join(sorted(names))
-        article.save(update_fields=["names_text", "updated_at"])
+        article.save()
+        people = self._people(result, article, keys)
+        self._mentions(article, result, people, fresh)
+        self._quotes(article, result, people, fresh)
+        self._meetings(article, result, people, fresh)
         return result
 
-    def _people(self, result, article):
+    def _people(self, result, article, keys):
         """Person rows for every key found; new officials are created flagged for review."""
-        keys = {m.key for m in result.people.mentions if m.kind == "person"}
-        slugs = [k for k in keys if not k.startswith("new:")]
-        people = {p.slug: p for p in Person.objects.filter(slug__in=slugs)}
-        for key in keys - set(slugs):
+        people = {k: self.people[k] for k in keys if k in self.people}
+        for key in keys - set(people):
+            if not key.startswith("new:"):
+                continue
             name = key[4:]
             found = result.people.new_people.get(name)
             person = (
@@ -416,15 +445,11 @@ class ArticleExtractor:
             people[key] = person
         return people
 
-    def _mentions(self, article, result, people):
-        kept = list(article.mentions.filter(review_status__in=CURATED))
-        article.mentions.exclude(review_status__in=CURATED).delete()
-        organizations = {
-            o.slug: o
-            for o in Organization.objects.filter(
-                slug__in={m.key for m in result.people.mentions if m.kind == "organization"}
-            )
-        }
+    def _mentions(self, article, result, people, fresh):
+        kept = [] if fresh else list(article.mentions.filter(review_status__in=CURATED))
+        if not fresh:
+            article.mentions.exclude(review_status__in=CURATED).delete()
+        organizations = self.organizations
         rows = []
         for m in result.people.mentions:
             person = people.get(m.key) if m.kind == "person" else None
@@ -458,9 +483,10 @@ class ArticleExtractor:
             )
         Mention.objects.bulk_create(rows)
 
-    def _quotes(self, article, result, people):
-        kept = list(article.quotes.filter(review_status__in=CURATED))
-        article.quotes.exclude(review_status__in=CURATED).delete()
+    def _quotes(self, article, result, people, fresh):
+        kept = [] if fresh else list(article.quotes.filter(review_status__in=CURATED))
+        if not fresh:
+            article.quotes.exclude(review_status__in=CURATED).delete()
         rows = []
         for q in result.quotes:
             person = people.get(q.speaker)
@@ -480,13 +506,13 @@ class ArticleExtractor:
             )
         Quote.objects.bulk_create(rows)
 
-    def _meetings(self, article, result, people):
-        machine_reports = article.meeting_reports.select_related("meeting").exclude(
-            meeting__review_status__in=CURATED
-        )
-        touched = {r.meeting_id for r in machine_reports}
-        machine_reports.delete()
-        curated_here = set(article.meeting_reports.values_list("meeting_id", flat=True))
+    def _meetings(self, article, result, people, fresh):
+        touched, curated_here = set(), set()
+        if not fresh:
+            machine_reports = article.meeting_reports.exclude(meeting__review_status__in=CURATED)
+            touched = set(machine_reports.values_list("meeting_id", flat=True))
+            machine_reports.delete()
+            curated_here = set(article.meeting_reports.values_list("meeting_id", flat=True))
         for finding in result.meetings:
             persons = [people[k] for k in finding.participants if people.get(k)]
             if len({p.pk for p in persons}) < (1 if finding.kind == "multilateral" else 2):
@@ -503,24 +529,34 @@ class ArticleExtractor:
                     confidence=finding.confidence,
                     summary=finding.evidence[:1000],
                 )
-                for key, person in zip(finding.participants, persons, strict=False):
-                    Participation.objects.get_or_create(
-                        meeting=meeting,
-                        person=person,
-                        defaults={
-                            "role_title": finding.roles.get(key, "")[:300],
-                            "evidence": finding.evidence,
-                            "extractor": EXTRACTOR,
-                        },
-                    )
+                Participation.objects.bulk_create(
+                    [
+                        Participation(
+                            meeting=meeting,
+                            person=people[key],
+                            role_title=finding.roles.get(key, "")[:300],
+                            evidence=finding.evidence,
+                            extractor=EXTRACTOR,
+                        )
+                        for key in dict.fromkeys(finding.participants)
+                        if people.get(key)
+                    ],
+                    ignore_conflicts=True,
+                )
             elif meeting.pk in curated_here:
                 continue
             else:
                 self._update_meeting(meeting, finding)
-            MeetingReport.objects.get_or_create(
-                meeting=meeting,
-                article=article,
-                defaults={"evidence": finding.evidence, "extractor": EXTRACTOR},
+            MeetingReport.objects.bulk_create(
+                [
+                    MeetingReport(
+                        meeting=meeting,
+                        article=article,
+                        evidence=finding.evidence,
+                        extractor=EXTRACTOR,
+                    )
+                ],
+                ignore_conflicts=True,
             )
             touched.discard(meeting.pk)
         Meeting.objects.filter(pk__in=touched, reports__isnull=True).exclude(
