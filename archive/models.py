@@ -397,6 +397,13 @@ class Participation(Evidence, Reviewed):
     def __str__(self):
         return f"{self.person} at {self.meeting_id}"
 
+    def role_then(self):
+        """The role reported for this meeting, else the position held on the meeting's date."""
+        if self.role_title:
+            return self.role_title
+        position = self.person.position_on(self.meeting.date) if self.meeting.date else None
+        return position.title if position else ""
+
 
 class MeetingReport(Evidence):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")

@@ -26,3 +26,119 @@ def run_python(args, env_overrides=None, drop=(), timeout=120, **kwargs):
 @pytest.fixture
 def python_runner():
     return run_python
+
+
+@pytest.fixture
+def archive_world(db):
+    """A small archive: three outlets, four officials, five articles, two meetings.
+
+    Returned as a namespace so tests read `world.belousov`, `world.talks`, ...
+    """
+    import datetime
+    from types import SimpleNamespace
+
+    from tests import factories as f
+
+    w = SimpleNamespace()
+    w.tass = f.make_outlet(name="TASS", slug="tass", country="RU", kind="state_agency")
+    w.xinhua = f.make_outlet(name="Xinhua", slug="xinhua", country="CN", kind="state_agency")
+    w.global_times = f.make_outlet(name="Global Times", slug="global-times", country="CN")
+
+    w.belousov = f.make_person(
+        name="Andrei Belousov", slug="andrei-belousov", country="RU", aliases=["Белоусов"]
+    )
+    w.dong = f.make_person(name="Dong Jun", slug="dong-jun", country="CN", aliases=["董军"])
+    w.shoigu = f.make_person(
+        name="Sergei Shoigu", slug="sergei-shoigu", country="RU", aliases=["Shoygu", "Шойгу"]
+    )
+    w.gerasimov = f.make_person(name="Valery Gerasimov", slug="valery-gerasimov", country="RU")
+    w.ministry = f.make_organization(
+        name="Ministry of National Defense", slug="china-mnd", country="CN"
+    )
+    f.make_position(w.belousov, start_date=datetime.date(2024, 5, 14))
+    f.make_position(
+        w.shoigu,
+        start_date=datetime.date(2012, 11, 6),
+        end_date=datetime.date(2024, 5, 12),
+    )
+    f.make_position(
+        w.shoigu,
+        title="Secretary of the Security Council",
+        role="security_council_secretary",
+        start_date=datetime.date(2024, 5, 12),
+    )
+    f.make_position(
+        w.dong, title="Minister of National Defense", start_date=datetime.date(2023, 12, 29)
+    )
+
+    w.talks = f.make_article(
+        title="Belousov and Dong Jun hold talks in Beijing",
+        body=(
+            "BEIJING, October 14. /TASS/. Russian Defense Minister Andrei Belousov and "
+            "Chinese Defense Minister Dong Jun held talks in Beijing on Monday.\n\n"
+            "The ministers discussed joint exercises and military cooperation."
+        ),
+        outlet=w.tass,
+        url="https://tass.com/defense/1856001",
+        published_date=datetime.date(2024, 10, 14),
+        dateline="BEIJING, October 14. /TASS/.",
+        dateline_place="Beijing",
+        date_source="header",
+        date_evidence="date 2024-10-14",
+    )
+    w.reply = f.make_article(
+        title="Chinese and Russian defense ministers meet",
+        body="Dong Jun met Andrei Belousov, who is visiting China, to discuss naval drills.",
+        outlet=w.xinhua,
+        url="https://english.news.cn/2024/1015/1",
+        published_date=datetime.date(2024, 10, 15),
+    )
+    w.visit = f.make_article(
+        title="Shoigu meets Chinese counterpart in Moscow",
+        body="Sergei Shoigu received the Chinese defense minister in Moscow.",
+        outlet=w.tass,
+        published_date=datetime.date(2023, 4, 18),
+        date_confidence="inferred",
+        date_source="dateline",
+    )
+    w.undated = f.make_article(
+        title="Security council session",
+        body="The Security Council secretary chaired a session.",
+        url="javascript:alert(1)",
+    )
+    w.russian = f.make_article(
+        title="Шойгу провёл переговоры",
+        body="Сергей Шойгу провёл переговоры о военном сотрудничестве.",
+        outlet=w.tass,
+        language="ru",
+        published_date=datetime.date(2023, 4, 19),
+    )
+    f.make_mention(w.talks, w.belousov, "Andrei Belousov")
+    f.make_mention(w.talks, w.dong, "Dong Jun")
+    f.make_mention(w.talks, w.ministry, "Chinese Defense Minister")
+    f.make_mention(w.reply, w.dong, "Dong Jun")
+    f.make_mention(w.reply, w.belousov, "Andrei Belousov")
+    f.make_mention(w.visit, w.shoigu, "Sergei Shoigu")
+    f.make_mention(w.undated, w.shoigu, "Security Council secretary")
+    f.make_mention(w.russian, w.shoigu, "Сергей Шойгу")
+    f.make_quote(w.talks, w.belousov, text="Our cooperation is at its highest level.")
+    f.make_source(
+        w.talks,
+        outlet=w.global_times,
+        url="https://www.globaltimes.cn/page/202410/1.shtml",
+        published_date=datetime.date(2024, 10, 16),
+    )
+    w.beijing_talks = f.make_meeting(
+        participants=[(w.belousov, ""), (w.dong, "Minister of National Defense")],
+        articles=[w.talks, w.reply],
+        date=datetime.date(2024, 10, 14),
+        kind="talks",
+    )
+    w.moscow_visit = f.make_meeting(
+        participants=[w.shoigu, w.dong],
+        articles=[w.visit],
+        date=datetime.date(2023, 4, 18),
+        place="Moscow",
+        kind="visit",
+    )
+    return w

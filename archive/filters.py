@@ -1,0 +1,481 @@
+"""FilterSets for every list: the search page, dated article lists, people, outlets, meetings.
+
+Every filter reads the URL's query string, so a filtered list is a link. Filters that reach
+through a to-many relation (mentions, meeting reports, positions, participations) use
+EXISTS subqueries: a join would repeat an article once per mention and break counts,
+ranking and pagination. Slugs and codes are checked for shape before any lookup, so a
+malformed parameter becomes a form message, never a database error.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils.functional import cached_property
+
+from archive import names
+from archive.formatting import language_name
+from archive.models import (
+    Article,
+    Meeting,
+    MeetingReport,
+    Mention,
+    Organization,
+    Outlet,
+    Participation,
+    Person,
+    PersonAlias,
+    Position,
+    Role,
+)
+from archive.search import ArticleSearch, QuerySyntaxError
+from archive.visibility import SHOWN_MEETING, shown
+
+FACET_SIZE = 12
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+def _countries(queryset, field):
+    codes = queryset.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
+    return [(code, code) for code in codes.distinct()]
+
+
+def outlet_countries():
+    return _countries(Outlet.objects, "country")
+
+
+def person_countries():
+    return _countries(shown(Person.objects), "country")
+
+
+def article_languages():
+    codes = (
+        shown(Article.objects)
+        .exclude(language="")
+        .order_by("language")
+        .values_list("language", flat=True)
+    )
+    return [(code, language_name(code)) for code in codes.distinct()]
+
+
+def meeting_years():
+    years = shown(Meeting.objects).dates("date", "year", order="DESC")
+    return [(d.year, d.year) for d in years]
+
+
+class SlugChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice by slug that rejects malformed slugs before querying."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _SLUG.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class SearchTextField(forms.CharField):
+    """The search box: cleans to an ArticleSearch, or explains why it cannot."""
+
+    widget = forms.SearchInput
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return ArticleSearch.parse(text)
+        except QuerySyntaxError as error:
+            raise ValidationError(str(error), code="syntax") from error
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SearchForm(forms.Form):
+    SORTS = {"relevance": "relevance", "newest": "newest first", "oldest": "oldest first"}
+
+    field_order = [
+        "q",
+        "date_from",
+        "date_to",
+        "outlet",
+        "outlet_country",
+        "person",
+        "person_country",
+        "organization",
+        "meeting_kind",
+        "language",
+        "sort",
+    ]
+
+    q = SearchTextField(
+        label="Search the archive", required=False, help_text="Names, words or phrases."
+    )
+    sort = forms.ChoiceField(label="Sort by", choices=list(SORTS.items()), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+
+def _mentioning(**lookups):
+    return Exists(shown(Mention.objects).filter(article=OuterRef("pk"), **lookups))
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Language, the one filter every list of articles offers, and the shared machinery."""
+
+    language = django_filters.ChoiceFilter(choices=article_languages, label="Language")
+
+    ordering = (F("published_date").desc(nulls_last=True), "-id")
+
+    def filter_queryset(self, queryset, without=None):
+        """Apply every valid filter except `without` (used for facet counts); skip errors."""
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters and name != without:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.ordered(self.narrowed())
+        return self._qs
+
+    def narrowed(self, without=None):
+        queryset = self.queryset.all()
+        if self.is_bound:
+            self.form.is_valid()
+            queryset = self.filter_queryset(queryset, without)
+        return queryset
+
+    def ordered(self, queryset):
+        return queryset.order_by(*self.ordering)
+
+
+class ArticleOutletFilter(ArticleFilter):
+    """Lists of articles from any outlet: the dated archive."""
+
+    outlet = SlugFilter(queryset=Outlet.objects.all(), label="Outlet")
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    href: str
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list
+
+
+class ArticleSearchFilter(ArticleOutletFilter):
+    """The search page: full-text query, dates, names, countries, meeting kind, language.
+
+    Countries come in two filters: `outlet_country`, where the outlet that published the
+    article is based, and `person_country`, where people the article mentions come from.
+    """
+
+    date_from = django_filters.DateFilter(
+        field_name="published_date", lookup_expr="gte", label="From", widget=DATE_INPUT
+    )
+    date_to = django_filters.DateFilter(
+        field_name="published_date", lookup_expr="lte", label="To", widget=DATE_INPUT
+    )
+    person = SlugFilter(
+        queryset=shown(Person.objects), method="filter_person", label="Person mentioned"
+    )
+    organization = SlugFilter(
+        queryset=Organization.objects.all(),
+        method="filter_organization",
+        label="Organization mentioned",
+    )
+    outlet_country = django_filters.ChoiceFilter(
+        field_name="outlet__country", choices=outlet_countries, label="Outlet's country"
+    )
+    person_country = django_filters.ChoiceFilter(
+        choices=person_countries, method="filter_person_country", label="Country of people named"
+    )
+    meeting_kind = django_filters.ChoiceFilter(
+        choices=Meeting.Kind.choices,
+        method="filter_meeting_kind",
+        label="Reports a meeting of kind",
+    )
+
+    class Meta:
+        form = SearchForm
+
+    def filter_person(self, queryset, name, person):
+        return queryset.filter(_mentioning(person=person))
+
+    def filter_organization(self, queryset, name, organization):
+        return queryset.filter(_mentioning(organization=organization))
+
+    def filter_person_country(self, queryset, name, country):
+        return queryset.filter(_mentioning(person__country=country))
+
+    def filter_meeting_kind(self, queryset, name, kind):
+        reports = MeetingReport.objects.filter(
+            SHOWN_MEETING, article=OuterRef("pk"), meeting__kind=kind
+        )
+        return queryset.filter(Exists(reports))
+
+    @cached_property
+    def people(self):
+        """People the query names exactly; their other spellings join the search."""
+        query = self._parsed_query
+        if query is None or query.as_name is None:
+            return []
+        return list(names.people_named(query.as_name))
+
+    @cached_property
+    def _parsed_query(self):
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.cleaned_data.get("q")
+
+    @cached_property
+    def search(self):
+        query = self._parsed_query
+        if query is None:
+            return None
+        return query.including_people(self.people) if self.people else query
+
+    @property
+    def sort(self):
+        chosen = self.form.cleaned_data.get("sort") if self.is_bound else None
+        if chosen == "relevance" or not chosen:
+            return "relevance" if self.search else "newest"
+        return chosen
+
+    def filter_queryset(self, queryset, without=None):
+        """The other filters, then the search; a query that could not be parsed matches
+        nothing, rather than silently everything."""
+        if "q" in self.form.errors:
+            return queryset.none()
+        queryset = super().filter_queryset(queryset, without)
+        if not self.search:
+            return queryset
+        return queryset.matching(self.search, mentions=shown(Mention.objects))
+
+    def ordered(self, queryset):
+        if self.sort == "relevance":
+            return queryset.ranked(self.search)
+        if self.sort == "oldest":
+            return queryset.order_by(F("published_date").asc(nulls_last=True), "id")
+        return super().ordered(queryset)
+
+    def facets(self):
+        """Counts per value of each filter for the current search and the *other* filters.
+
+        Leaving a facet's own filter out lets a reader see, and switch to, its other values.
+        """
+        return [
+            self._facet("outlet", "Outlet", self._outlet_counts),
+            self._facet("person", "People mentioned", self._person_counts),
+            self._facet("organization", "Organizations mentioned", self._organization_counts),
+            self._facet("outlet_country", "Outlet's country", self._outlet_country_counts),
+            self._facet("person_country", "Country of people named", self._person_country_counts),
+            self._facet("meeting_kind", "Reports a meeting of kind", self._meeting_kind_counts),
+            self._facet("language", "Language", self._language_counts),
+        ]
+
+    def _facet(self, name, label, counts):
+        articles = self.narrowed(without=name).order_by().values("pk")
+        current = self.form.cleaned_data.get(name) if self.is_bound else None
+        current = getattr(current, "slug", current)
+        values = []
+        for value, text, count in counts(articles)[:FACET_SIZE]:
+            selected = str(value) == str(current)
+            values.append(
+                FacetValue(
+                    str(value), str(text), count, selected, self._toggle(name, value, selected)
+                )
+            )
+        return Facet(name, label, values)
+
+    def _toggle(self, name, value, selected):
+        """The link that selects this value, or clears it when it is already selected."""
+        params = self.data.copy()
+        for key in ("page", "format", name):
+            params.pop(key, None)
+        if not selected:
+            params[name] = value
+        return f"?{params.urlencode()}"
+
+    @staticmethod
+    def _outlet_counts(articles):
+        return (
+            Article.objects.filter(pk__in=articles, outlet__isnull=False)
+            .values_list("outlet__slug", "outlet__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "outlet__name")
+        )
+
+    @staticmethod
+    def _outlet_country_counts(articles):
+        return (
+            Article.objects.filter(pk__in=articles)
+            .exclude(outlet__country="")
+            .exclude(outlet__isnull=True)
+            .values_list("outlet__country", "outlet__country")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "outlet__country")
+        )
+
+    @staticmethod
+    def _language_counts(articles):
+        rows = (
+            Article.objects.filter(pk__in=articles)
+            .exclude(language="")
+            .values_list("language")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "language")
+        )
+        return [(code, language_name(code), n) for code, n in rows]
+
+    @staticmethod
+    def _mention_counts(articles, *columns, **lookups):
+        return (
+            shown(Mention.objects)
+            .filter(article__in=articles, **lookups)
+            .values_list(*columns)
+            .annotate(n=Count("article", distinct=True))
+            .order_by("-n", columns[-1])
+        )
+
+    def _person_counts(self, articles):
+        return self._mention_counts(articles, "person__slug", "person__name", person__isnull=False)
+
+    def _organization_counts(self, articles):
+        return self._mention_counts(
+            articles, "organization__slug", "organization__name", organization__isnull=False
+        )
+
+    def _person_country_counts(self, articles):
+        return self._mention_counts(
+            articles, "person__country", "person__country", person__country__gt=""
+        )
+
+    @staticmethod
+    def _meeting_kind_counts(articles):
+        rows = (
+            MeetingReport.objects.filter(SHOWN_MEETING, article__in=articles)
+            .values_list("meeting__kind")
+            .annotate(n=Count("article", distinct=True))
+            .order_by("-n", "meeting__kind")
+        )
+        labels = dict(Meeting.Kind.choices)
+        return [(kind, labels.get(kind, kind), n) for kind, n in rows]
+
+
+class PersonFilter(django_filters.FilterSet):
+    """People by name (any alias), country, and role held now or in the past."""
+
+    TENURES = {"current": "now", "past": "in the past, not now"}
+
+    q = django_filters.CharFilter(method="filter_name", label="Name")
+    country = django_filters.ChoiceFilter(choices=person_countries, label="Country")
+    role = django_filters.ChoiceFilter(choices=Role.choices, method="filter_role", label="Role")
+    tenure = django_filters.ChoiceFilter(
+        choices=list(TENURES.items()), method="filter_tenure", label="Held", empty_label="ever"
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_name(self, queryset, name, text):
+        aliases = PersonAlias.objects.filter(person=OuterRef("pk"), name__unaccent__icontains=text)
+        return queryset.filter(Q(name__unaccent__icontains=text) | Exists(aliases))
+
+    def _positions(self):
+        positions = shown(Position.objects).filter(person=OuterRef("pk"))
+        role = self.form.cleaned_data.get("role")
+        return positions.filter(role=role) if role else positions
+
+    def filter_role(self, queryset, name, role):
+        return queryset.filter(Exists(self._positions()))
+
+    def filter_tenure(self, queryset, name, tenure):
+        today = datetime.date.today()
+        positions = self._positions()
+        current = positions.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=today),
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+        )
+        if tenure == "current":
+            return queryset.filter(Exists(current))
+        return queryset.filter(Exists(positions.filter(end_date__lt=today)), ~Exists(current))
+
+
+class OutletFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Outlet.Kind.choices, label="Kind")
+    country = django_filters.ChoiceFilter(choices=outlet_countries, label="Country")
+
+    class Meta:
+        model = Outlet
+        fields = []
+
+
+class MeetingFilter(django_filters.FilterSet):
+    """Meetings by participant, country pair, format, kind, year and status.
+
+    `country` and `with_country` each require a participant from that country, so the two
+    together select meetings between officials of the two countries. `meeting_format` is
+    the model's `format` under another name: `format=` in a URL asks for an export.
+    """
+
+    participant = SlugFilter(
+        queryset=shown(Person.objects), method="filter_participant", label="Participant"
+    )
+    country = django_filters.ChoiceFilter(
+        choices=person_countries, method="filter_country", label="Country"
+    )
+    with_country = django_filters.ChoiceFilter(
+        choices=person_countries, method="filter_country", label="Meeting with country"
+    )
+    meeting_format = django_filters.ChoiceFilter(
+        field_name="format", choices=Meeting.Format.choices, label="Format"
+    )
+    kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, label="Kind")
+    year = django_filters.ChoiceFilter(
+        field_name="date", lookup_expr="year", choices=meeting_years, label="Year"
+    )
+    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, label="Status")
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_participant(self, queryset, name, person):
+        return queryset.filter(
+            Exists(shown(Participation.objects).filter(meeting=OuterRef("pk"), person=person))
+        )
+
+    def filter_country(self, queryset, name, country):
+        participants = shown(Participation.objects).filter(
+            meeting=OuterRef("pk"), person__country=country
+        )
+        return queryset.filter(Exists(participants))

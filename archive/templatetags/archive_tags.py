@@ -1,0 +1,103 @@
+"""Template helpers that turn untrusted article text into HTML safely.
+
+Each helper escapes every piece of model text itself and marks only its own markup safe:
+templates never need |safe on model data.
+"""
+
+import re
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from archive import formatting
+from archive.search import render_headline
+
+register = template.Library()
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+@register.filter
+def headline(text):
+    """A ts_headline result: escaped, then our match markers become <mark>."""
+    return render_headline(text or "")
+
+
+@register.filter
+def web_url(url):
+    return formatting.web_url(url)
+
+
+@register.filter
+def language_name(code):
+    return formatting.language_name(code) if code else ""
+
+
+@register.filter
+def partial_date(value, precision="day"):
+    return formatting.partial_date(value, precision)
+
+
+def _mention_href(mention):
+    if mention.person_id:
+        return mention.person.get_absolute_url()
+    query = urlencode({"organization": mention.organization.slug})
+    return f"{reverse('archive:search')}?{query}"
+
+
+def _same_words(a, b):
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _linkable(body, mentions):
+    """Mentions whose offsets still point at their text, in order, without overlaps."""
+    spans, reached = [], 0
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        start, end = mention.start, mention.end
+        if start < reached or end > len(body) or not _same_words(body[start:end], mention.text):
+            continue
+        spans.append((start, end, _mention_href(mention), mention))
+        reached = end
+    return spans
+
+
+def _paragraphs(body):
+    start = 0
+    for gap in _PARAGRAPH_BREAK.finditer(body):
+        yield start, gap.start()
+        start = gap.end()
+    yield start, len(body)
+
+
+def _text(segment):
+    return str(escape(segment)).replace("\n", "<br>")
+
+
+@register.simple_tag
+def linked_body(body, mentions):
+    """The clean body as paragraphs, each mentioned name linked to its page.
+
+    Mention offsets index the clean body. Every text segment between links is escaped here
+    and each link is built with format_html, so the joined result is safe by construction.
+    """
+    spans = _linkable(body, mentions)
+    paragraphs = []
+    for first, last in _paragraphs(body):
+        if not body[first:last].strip():
+            continue
+        pieces, position = [], first
+        for start, end, href, mention in spans:
+            if start < first or end > last:
+                continue
+            pieces.append(_text(body[position:start]))
+            title = mention.person.name if mention.person_id else mention.organization.name
+            pieces.append(
+                str(format_html('<a href="{}" title="{}">{}</a>', href, title, body[start:end]))
+            )
+            position = end
+        pieces.append(_text(body[position:last]))
+        paragraphs.append("<p>" + "".join(pieces) + "</p>")
+    return mark_safe("\n".join(paragraphs))

@@ -1,0 +1,84 @@
+"""What list and detail pages share: the navigation section, exports, JSON detail."""
+
+from django.core.exceptions import BadRequest
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseBadRequest
+
+from archive.exports import EXPORT_FORMATS
+
+
+class SectionMixin:
+    """Names the site section a page belongs to, so the main navigation can mark it."""
+
+    section = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+def _unknown_format(allowed):
+    return HttpResponseBadRequest(
+        f"Unknown format; use {' or '.join(allowed)}.", content_type="text/plain; charset=utf-8"
+    )
+
+
+def _invalid(filterset):
+    messages = [f"{name}: {error}" for name, errors in filterset.errors.items() for error in errors]
+    return BadRequest("Invalid parameters. " + " ".join(messages))
+
+
+class ExportMixin:
+    """`?format=csv` or `?format=json` on a list exports every matching row.
+
+    The export reads the same filters as the page. An export with invalid parameters is
+    refused (400) rather than run without them: a file silently holding more than was
+    asked for is worse than an error.
+    """
+
+    export_class = None
+    export_name = None
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        if fmt not in EXPORT_FORMATS:
+            return _unknown_format(EXPORT_FORMATS)
+        try:
+            queryset = self.get_export_queryset()
+        except BadRequest as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return self.export_class(request).response(queryset, fmt, self.export_name)
+
+    def get_export_queryset(self):
+        """The full, unpaginated list; FilterViews build their FilterSet here."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            raise _invalid(filterset)
+        return filterset.qs
+
+
+class JsonDetailMixin:
+    """`?format=json` on a detail page returns the record as JSON."""
+
+    export_class = None
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        if fmt != "json":
+            return _unknown_format(["json"])
+        return self.export_class(request).single(self.get_object())
+
+
+def raise_if_invalid(filterset):
+    if filterset.is_bound and not filterset.is_valid():
+        raise _invalid(filterset)
+
+
+def count_of(related, group_by, counted):
+    """A correlated COUNT(DISTINCT counted) subquery: counts per row with no join fan-out."""
+    rows = related.order_by().values(group_by).annotate(n=Count(counted, distinct=True))
+    return Coalesce(Subquery(rows.values("n")), 0)

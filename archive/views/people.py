@@ -1,0 +1,165 @@
+"""People: the filterable list and each person's page."""
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from archive.charts import monthly_chart
+from archive.exports import PersonExport
+from archive.filters import ArticleSearchFilter, PersonFilter
+from archive.models import Article, Meeting, Mention, Participation, Person, Position
+from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin, count_of
+from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, SHOWN_STATUSES, shown
+
+ARTICLES_SHOWN = 20
+QUOTES_SHOWN = 20
+COUNTERPARTS_SHOWN = 10
+
+
+def people_with_positions():
+    return shown(Person.objects).prefetch_related(
+        "aliases",
+        Prefetch("positions", queryset=shown(Position.objects).select_related("organization")),
+    )
+
+
+class PersonListView(SectionMixin, ExportMixin, FilterView):
+    filterset_class = PersonFilter
+    template_name = "archive/person_list.html"
+    paginate_by = 50
+    strict = False
+    section = "people"
+    export_class = PersonExport
+    export_name = "people"
+
+    def get_queryset(self):
+        return (
+            people_with_positions()
+            .annotate(
+                article_count=count_of(
+                    shown(Mention.objects).filter(person=OuterRef("pk")), "person", "article"
+                ),
+                meeting_count=count_of(
+                    shown(Participation.objects).filter(SHOWN_MEETING, person=OuterRef("pk")),
+                    "person",
+                    "meeting",
+                ),
+            )
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = datetime.date.today()
+        people = list(context["object_list"])
+        for person in people:
+            person.current_positions = [p for p in person.positions.all() if p.held_on(today)]
+        context["people"] = people
+        return context
+
+
+class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
+    """Positions, meetings as a timeline with counterparts, quotes, articles, a chart."""
+
+    queryset = people_with_positions()
+    section = "people"
+    export_class = PersonExport
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        mentioning = Exists(shown(Mention.objects).filter(article=OuterRef("pk"), person=person))
+        articles = (
+            shown(Article.objects.listing())
+            .filter(mentioning)
+            .order_by(*ArticleSearchFilter.ordering)
+        )
+        meetings = (
+            shown(Meeting.objects)
+            .filter(
+                Exists(shown(Participation.objects).filter(meeting=OuterRef("pk"), person=person))
+            )
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=shown(Participation.objects)
+                    .select_related("person")
+                    .order_by("person__name"),
+                )
+            )
+            .order_by(F("date").desc(nulls_last=True), "-id")
+        )
+        counterparts = (
+            shown(Person.objects)
+            .filter(
+                participations__review_status__in=SHOWN_STATUSES,
+                participations__meeting__review_status__in=SHOWN_STATUSES,
+                participations__meeting__participations__review_status__in=SHOWN_STATUSES,
+                participations__meeting__participations__person=person,
+            )
+            .exclude(pk=person.pk)
+            .annotate(meetings_together=Count("participations__meeting", distinct=True))
+            .order_by("-meetings_together", "name")[:COUNTERPARTS_SHOWN]
+        )
+        quotes = (
+            shown(person.quotes)
+            .filter(SHOWN_ARTICLE)
+            .select_related("article__outlet")
+            .defer(
+                *(
+                    f"article__{name}"
+                    for name in ("body", "raw_text", "raw_bytes", "names_text", "search_vector")
+                )
+            )
+            .order_by(F("article__published_date").desc(nulls_last=True), "article_id", "start")
+        )
+        monthly = (
+            shown(Article.objects)
+            .filter(mentioning, published_date__isnull=False)
+            .annotate(month=TruncMonth("published_date"))
+            .values_list("month")
+            .annotate(n=Count("pk"))
+            .order_by("month")
+        )
+        search_url = reverse("archive:search")
+        context.update(
+            articles=articles[:ARTICLES_SHOWN],
+            article_count=articles.count(),
+            articles_url=f"{search_url}?person={person.slug}",
+            meetings=self._with_counterparts(meetings, person),
+            counterparts=counterparts,
+            quotes=quotes[:QUOTES_SHOWN],
+            chart=monthly_chart(
+                f"Articles naming {person.name}, per month",
+                dict(monthly),
+                href=lambda month: (
+                    f"{search_url}?person={person.slug}&date_from={month:%Y-%m-%d}"
+                    f"&date_to={_month_end(month):%Y-%m-%d}"
+                ),
+            ),
+        )
+        return context
+
+    @staticmethod
+    def _with_counterparts(meetings, person):
+        rows = []
+        for meeting in meetings:
+            participations = list(meeting.participations.all())
+            own = next((p for p in participations if p.person_id == person.pk), None)
+            position = person.position_on(meeting.date) if meeting.date else None
+            rows.append(
+                {
+                    "meeting": meeting,
+                    "role": (own and own.role_title) or (position.title if position else ""),
+                    "counterparts": [p for p in participations if p.person_id != person.pk],
+                }
+            )
+        return rows
+
+
+def _month_end(month):
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)

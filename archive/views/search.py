@@ -1,0 +1,84 @@
+"""The home page and the search page."""
+
+from django.views.generic import ListView, TemplateView
+from django_filters.views import FilterView
+
+from archive import names
+from archive.exports import ArticleExport
+from archive.filters import ArticleSearchFilter
+from archive.models import Article
+from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH
+from archive.views.mixins import ExportMixin, SectionMixin
+from archive.visibility import shown
+
+SUGGEST_BELOW = 5
+
+
+class HomeView(SectionMixin, ListView):
+    template_name = "archive/home.html"
+    context_object_name = "articles"
+    paginate_by = 20
+    section = "home"
+
+    def get_queryset(self):
+        return shown(Article.objects.listing()).order_by(*ArticleSearchFilter.ordering)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["article_count"] = context["paginator"].count
+        return context
+
+
+class SearchView(SectionMixin, ExportMixin, FilterView):
+    """Full-text search with filters and facet counts; also browses without a query.
+
+    Snippets are computed for the rows of the current page only. Invalid filter values
+    are reported on the form and left out; an unparsable query shows why and no results.
+    """
+
+    filterset_class = ArticleSearchFilter
+    template_name = "archive/search.html"
+    paginate_by = 20
+    strict = False
+    section = "search"
+    export_class = ArticleExport
+    export_name = "search"
+
+    def get_queryset(self):
+        return shown(Article.objects.listing())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        search = filterset.search
+        articles = list(context["object_list"])
+        if search and articles:
+            headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
+            for article in articles:
+                article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
+        count = context["paginator"].count
+        suggestions = []
+        if search and search.is_plain_words and not filterset.people and count < SUGGEST_BELOW:
+            suggestions = names.similar_names(search.text)
+        query_errors = filterset.form.errors.get("q")
+        context.update(
+            articles=articles,
+            search=search,
+            query_errors=query_errors,
+            people=filterset.people,
+            suggestions=suggestions,
+            facets=[] if query_errors else filterset.facets(),
+            result_count=count,
+            sort=filterset.sort,
+            refining=any(
+                value and name not in {"q", "page", "format"}
+                for name, value in self.request.GET.items()
+            ),
+        )
+        return context
+
+
+class SearchHelpView(SectionMixin, TemplateView):
+    template_name = "archive/search_help.html"
+    section = "search"
+    extra_context = {"max_length": MAX_QUERY_LENGTH, "max_near": MAX_NEAR_DISTANCE}

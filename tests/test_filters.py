@@ -1,0 +1,72 @@
+"""FilterSets on their own: facets, combined filters, form messages."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter
+from archive.models import Article, Meeting, Person
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def search(query):
+    return ArticleSearchFilter(QueryDict(query), queryset=Article.objects.listing())
+
+
+def test_unbound_search_lists_newest_first_with_undated_last(archive_world):
+    w = archive_world
+    articles = list(ArticleSearchFilter(None, queryset=Article.objects.all()).qs)
+    assert articles[0] == w.reply and articles[-1] == w.undated
+
+
+def test_facets_leave_out_their_own_filter_but_keep_the_others(archive_world):
+    facets = {facet.name: facet for facet in search("q=Belousov&outlet=tass&language=en").facets()}
+    assert {v.label: v.count for v in facets["outlet"].values} == {"TASS": 1, "Xinhua": 1}
+    assert {v.label: v.count for v in facets["language"].values} == {"English": 1}
+    assert {v.label: v.count for v in facets["person"].values} == {
+        "Andrei Belousov": 1,
+        "Dong Jun": 1,
+    }
+
+
+def test_person_country_facet_counts_articles_not_mentions(archive_world):
+    article = f.make_article(title="Gerasimov and Shoigu", body="Gerasimov and Shoigu.")
+    f.make_mention(article, archive_world.gerasimov, "Gerasimov")
+    f.make_mention(article, archive_world.shoigu, "Shoigu")
+    facets = {facet.name: facet for facet in search("q=Gerasimov").facets()}
+    assert {v.value: v.count for v in facets["person_country"].values} == {"RU": 1}
+
+
+def test_an_invalid_query_matches_nothing_instead_of_everything(archive_world):
+    filterset = search("q=-navy&outlet=tass")
+    assert "q" in filterset.form.errors
+    assert list(filterset.qs) == []
+
+
+def test_the_search_expands_only_exact_names(archive_world):
+    assert search("q=Shoygu").people == [archive_world.shoigu]
+    assert search("q=Shoygu talks").people == []
+    assert search('q="Sergei Shoigu"').people == [archive_world.shoigu]
+    assert search('q="Sergei Shoigu" talks').people == []
+    assert search("q=shoygu").search.names == ("Sergei Shoigu", "Shoygu", "Шойгу")
+
+
+def test_person_tenure_uses_today(archive_world):
+    f.make_position(
+        archive_world.gerasimov,
+        title="Chief of the General Staff",
+        role="chief_of_general_staff",
+        start_date=datetime.date(2012, 11, 9),
+        end_date=datetime.date.today() - datetime.timedelta(days=1),
+    )
+    past = PersonFilter(QueryDict("tenure=past"), queryset=Person.objects.all()).qs
+    assert list(past) == [archive_world.gerasimov]
+
+
+def test_country_pair_needs_a_participant_from_each(archive_world):
+    f.make_meeting(participants=[archive_world.shoigu, archive_world.gerasimov])
+    pair = MeetingFilter(QueryDict("country=RU&with_country=CN"), queryset=Meeting.objects.all())
+    assert set(pair.qs) == {archive_world.beijing_talks, archive_world.moscow_visit}

@@ -1,0 +1,221 @@
+"""Search: query syntax, ranking, names in every spelling, safe highlighting."""
+
+import datetime
+
+import pytest
+
+from archive.models import Article
+from archive.names import people_named, similar_names
+from archive.search import (
+    MARK_OFF,
+    MARK_ON,
+    ArticleSearch,
+    QuerySyntaxError,
+    render_headline,
+)
+from tests.factories import (
+    make_article,
+    make_mention,
+    make_organization,
+    make_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text):
+    return set(Article.objects.search(text))
+
+
+def test_title_hit_ranks_above_body_hit():
+    body_hit = make_article(title="Talks in Beijing", body="Belousov met the minister.")
+    title_hit = make_article(title="Belousov visits China", body="The talks went well.")
+    assert list(Article.objects.search("Belousov")) == [title_hit, body_hit]
+
+
+def test_quoted_phrase_needs_the_words_together():
+    together = make_article(body="The navies held joint exercises in the Sea of Japan.")
+    apart = make_article(body="Joint statements followed the exercises.")
+    assert found('"joint exercises"') == {together}
+    assert found("joint exercises") == {together, apart}
+
+
+def test_or_finds_either_word():
+    drills = make_article(body="Naval drills began on Monday.")
+    exercises = make_article(body="The exercises began on Monday.")
+    make_article(body="Talks began on Monday.")
+    assert found("drills OR exercises") == {drills, exercises}
+
+
+def test_minus_excludes_a_word_or_phrase():
+    navy = make_article(body="Talks about navy cooperation.")
+    army = make_article(body="Talks about army cooperation.")
+    assert found("talks -navy") == {army}
+    assert found('cooperation -"navy cooperation"') == {army}
+    assert navy not in found("talks -navy")
+
+
+def test_or_separates_alternatives_like_websearch():
+    both = make_article(body="Belousov and Dong met.")
+    only_gerasimov = make_article(body="Gerasimov spoke.")
+    make_article(body="Belousov spoke.")
+    assert found("Belousov Dong OR Gerasimov") == {both, only_gerasimov}
+
+
+def test_prefix_matches_word_beginnings_even_under_a_shorter_stem():
+    cooperation = make_article(body="Military cooperation between the two countries.")
+    cooperative = make_article(body="A cooperative approach.")
+    make_article(body="Corporate news.")
+    assert found("cooperat*") == {cooperation, cooperative}
+    assert found("milit*") == {cooperation}
+
+
+def test_prefix_works_in_russian():
+    article = make_article(body="Стороны обсудили военное сотрудничество.", language="ru")
+    assert found("сотруднич*") == {article}
+
+
+def test_excluded_prefix():
+    naval = make_article(body="Naval talks in Vladivostok.")
+    army = make_article(body="Army talks in Moscow.")
+    assert found("talks -nav*") == {army}
+    assert naval in found("talks nav*")
+
+
+def test_near_finds_words_within_the_distance_in_either_order():
+    close = make_article(body="Belousov held talks with Dong Jun in Beijing.")
+    reversed_order = make_article(body="Dong Jun welcomed Belousov.")
+    far = make_article(
+        body="Belousov arrived on Monday. After a long flight and a press conference "
+        "about many other things, the guests met Dong later."
+    )
+    assert found("Belousov NEAR/5 Dong") == {close, reversed_order}
+    assert found("Belousov Dong") == {close, reversed_order, far}
+    assert found("Belousov NEAR/3 Dong") == {reversed_order}
+    assert found("Dong NEAR/2 Belousov") == set()
+
+
+def test_near_with_a_phrase_and_a_prefix():
+    article = make_article(body="The joint exercises with China ended.")
+    make_article(body="Joint exercises ended; talks about many unrelated topics then China.")
+    assert found('"joint exercises" NEAR/2 chin*') == {article}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x & y | !z <-> :*",
+        "'; DROP TABLE archive_article; --",
+        "a:* & b",
+        "(((talks)))",
+        "Belousov NEAR/3",
+        '"unbalanced quote',
+        "OR OR OR talks",
+        "\\' \\\\ %s %(x)s",
+        "word:A*",
+        "!!!!talks",
+    ],
+)
+def test_hostile_queries_run_without_errors(text):
+    make_article(body="Talks in Beijing.")
+    list(Article.objects.search(text))
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a" * 10_000, "limit is 500"),
+        ("-navy", "not only words to exclude"),
+        ("& | ! <->", "at least one word"),
+        ("(((", "at least one word"),
+        ("", "at least one word"),
+        (" ".join(["word"] * 40), "limit is 32"),
+    ],
+)
+def test_queries_that_cannot_run_explain_why(text, message):
+    with pytest.raises(QuerySyntaxError, match=message):
+        ArticleSearch.parse(text)
+
+
+def test_null_bytes_and_markers_are_dropped():
+    search = ArticleSearch.parse(f"Bel\x00ousov {MARK_ON}Dong{MARK_OFF}")
+    assert str(search) == "Bel ousov Dong"
+
+
+def test_notes_explain_what_was_reinterpreted():
+    assert ArticleSearch.parse('"joint exercises').notes
+    assert "used NEAR/20" in ArticleSearch.parse("a NEAR/99 b").notes[0]
+    assert "at least 2 letters" in ArticleSearch.parse("x*").notes[0]
+
+
+def test_language_picks_the_configuration_for_each_article():
+    russian = make_article(title="Визит", body="Министры провели переговоры.", language="ru")
+    english = make_article(title="Visit", body="Переговоры прошли в Москве.")
+    # Stemmed as Russian only in the Russian article; the English one keeps the exact word.
+    assert found("переговорах") == {russian}
+    assert found("переговоры") == {russian, english}
+
+
+def test_alias_finds_articles_that_mention_the_person():
+    shoigu = make_person(name="Sergei Shoigu", aliases=["Shoygu", "Шойгу"])
+    spelled_out = make_article(body="Sergei Shoigu met the delegation.")
+    by_mention_only = make_article(body="The Security Council secretary met the delegation.")
+    make_mention(by_mention_only, shoigu, text="Security Council secretary")
+    make_article(body="The delegation left.")
+    search = ArticleSearch.parse("Шойгу").including_people(people_named("Шойгу"))
+    assert set(Article.objects.search(search)) == {spelled_out, by_mention_only}
+
+
+def test_people_named_ignores_case_accents_and_quotes():
+    shoigu = make_person(name="Sergei Shoigu", aliases=["Shoygu", "Шойгу"])
+    make_person(name="Someone Else")
+    assert list(people_named("shoygu")) == [shoigu]
+    assert list(people_named('"Sergéi Shoigu"')) == [shoigu]
+    assert list(people_named("Shoig")) == []
+
+
+def test_similar_names_suggests_close_spellings():
+    make_person(name="Sergei Shoigu", aliases=["Shoygu"])
+    make_organization(name="Ministry of National Defense")
+    make_person(name="Dong Jun")
+    assert similar_names("Shoigo")[0] in {"Sergei Shoigu", "Shoygu"}
+    assert "Ministry of National Defense" in similar_names("Ministry of Nationl Defense")
+    assert similar_names("Sergei") == []
+    assert similar_names("zzzz") == []
+
+
+def test_headlines_mark_matches_for_the_given_rows_only():
+    article = make_article(title="Belousov visits China", body="Belousov met Dong Jun.")
+    other = make_article(title="Other", body="Belousov again.")
+    search = ArticleSearch.parse("Belousov")
+    headlines = Article.objects.filter(pk=article.pk).headlines(search)
+    assert list(headlines) == [article.pk]
+    title, snippet = headlines[article.pk]
+    assert title == f"{MARK_ON}Belousov{MARK_OFF} visits China"
+    assert f"{MARK_ON}Belousov{MARK_OFF} met" in snippet
+    assert other.pk not in headlines
+
+
+def test_script_in_an_article_is_escaped_while_marks_survive():
+    article = make_article(
+        title="<script>alert(1)</script> Belousov",
+        body='Belousov said <img src=x onerror="alert(2)"> nothing.',
+    )
+    title, snippet = Article.objects.filter(pk=article.pk).headlines(
+        ArticleSearch.parse("Belousov")
+    )[article.pk]
+    html = render_headline(title) + render_headline(snippet)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<mark>Belousov</mark>" in html
+
+
+def test_render_headline_escapes_before_marking():
+    assert render_headline(f"<b>{MARK_ON}x{MARK_OFF}</b>") == "&lt;b&gt;<mark>x</mark>&lt;/b&gt;"
+
+
+def test_search_of_dated_articles_breaks_rank_ties_by_date():
+    older = make_article(body="Talks.", published_date=datetime.date(2023, 1, 1))
+    newer = make_article(body="Talks.", published_date=datetime.date(2024, 1, 1))
+    undated = make_article(body="Talks.")
+    assert list(Article.objects.search("talks")) == [newer, older, undated]

@@ -1,0 +1,678 @@
+"""Every page: content, filters, bad parameters, and a fixed number of queries."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Article, Meeting, ReviewStatus
+from archive.search import MAX_QUERY_LENGTH
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    """Titles of the article cards on a page, in order, as text."""
+    html = response.content.decode()
+    cards = re.findall(r'<article class="card">\s*<h3><a href="[^"]+">(.*?)</a></h3>', html, re.S)
+    return [re.sub(r"</?mark>", "", card) for card in cards]
+
+
+# Home and search -------------------------------------------------------------------------
+
+
+def test_home_lists_the_latest_articles_under_a_search_box(client, archive_world):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert titles(response)[0] == archive_world.reply.title
+    assert 'role="search"' in response.content.decode()
+    assert "<title>Latest articles · Defense diplomacy archive</title>" in response.content.decode()
+
+
+def test_every_page_has_the_main_navigation_with_the_current_section(client, archive_world):
+    html = client.get("/people/").content.decode()
+    for label, url in [
+        ("Search", "/search/"),
+        ("People", "/people/"),
+        ("Meetings", "/meetings/"),
+        ("Archive", "/archive/"),
+        ("Outlets", "/outlets/"),
+    ]:
+        assert f'href="{url}"' in html and f">{label}</a>" in html
+    assert '<a href="/people/" aria-current="page">People</a>' in html
+
+
+def test_search_hit_shows_outlet_date_and_highlighted_snippet(client, archive_world):
+    response = client.get("/search/", {"q": "naval drills"})
+    html = response.content.decode()
+    assert titles(response) == [archive_world.reply.title]
+    assert '<a href="/outlets/xinhua/">Xinhua</a>' in html
+    assert '<time datetime="2024-10-15">15 October 2024</time>' in html
+    assert "<mark>naval</mark> <mark>drills</mark>" in html
+    assert "1 article for “naval drills”" in html
+
+
+def test_search_ranks_a_title_hit_above_a_body_hit(client):
+    body_hit = f.make_article(title="Talks in Beijing", body="Belousov met the minister.")
+    title_hit = f.make_article(title="Belousov visits China", body="The talks went well.")
+    assert titles(client.get("/search/", {"q": "Belousov"})) == [title_hit.title, body_hit.title]
+
+
+def test_script_in_a_title_or_body_is_escaped_while_marks_survive(client):
+    f.make_article(
+        title="<script>alert('t')</script> Belousov",
+        body='Belousov said 5 < 6 & "R&D" <img src=x onerror=alert(1)> <script>alert(2)</script>',
+    )
+    html = client.get("/search/", {"q": "Belousov"}).content.decode()
+    assert "<script>alert" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; <mark>Belousov</mark>" in html
+    assert "<mark>Belousov</mark> said 5 &lt; 6 &amp; &quot;R&amp;D&quot; &lt;img" in html
+
+
+def test_web_search_syntax_through_the_page(client, archive_world):
+    assert titles(client.get("/search/", {"q": '"joint exercises"'})) == [archive_world.talks.title]
+    either = titles(client.get("/search/", {"q": "drills OR exercises"}))
+    assert sorted(either) == sorted([archive_world.talks.title, archive_world.reply.title])
+    assert titles(client.get("/search/", {"q": "Belousov -drills"})) == [archive_world.talks.title]
+    assert titles(client.get("/search/", {"q": "cooperat*"})) == [archive_world.talks.title]
+    # The title "Belousov and Dong Jun ..." has them 2 apart; the Xinhua body, 4.
+    near = titles(client.get("/search/", {"q": "Belousov NEAR/2 Dong"}))
+    assert near == [archive_world.talks.title]
+    assert len(titles(client.get("/search/", {"q": "Dong NEAR/4 Belousov"}))) == 2
+
+
+def test_a_query_with_filters_narrows_both_ways(client, archive_world):
+    both = {"q": "Belousov", "outlet": "xinhua"}
+    assert titles(client.get("/search/", both)) == [archive_world.reply.title]
+    dated = {"q": "Belousov", "date_from": "2024-10-15", "date_to": "2024-12-31"}
+    assert titles(client.get("/search/", dated)) == [archive_world.reply.title]
+    nothing = {"q": "Belousov", "outlet": "tass", "date_from": "2024-10-15"}
+    assert titles(client.get("/search/", nothing)) == []
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"outlet": "xinhua"}, {"reply"}),
+        ({"person": "sergei-shoigu"}, {"visit", "undated", "russian"}),
+        ({"organization": "china-mnd"}, {"talks"}),
+        ({"outlet_country": "CN"}, {"reply"}),
+        ({"person_country": "CN"}, {"talks", "reply"}),
+        ({"meeting_kind": "visit"}, {"visit"}),
+        ({"language": "ru"}, {"russian"}),
+        ({"date_from": "2024-01-01"}, {"talks", "reply"}),
+        ({"date_to": "2023-04-18"}, {"visit"}),
+        (
+            {"person_country": "RU", "outlet": "tass", "date_from": "2023-04-19"},
+            {"russian", "talks"},
+        ),
+    ],
+)
+def test_each_filter_without_a_query(client, archive_world, params, expected):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    assert set(titles(response)) == {getattr(archive_world, name).title for name in expected}
+
+
+def test_facets_count_the_current_results_per_value(client, archive_world):
+    response = client.get("/search/", {"q": "Belousov"})
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    outlets = {v.label: v.count for v in facets["outlet"].values}
+    assert outlets == {"TASS": 1, "Xinhua": 1}
+    people = {v.label: v.count for v in facets["person"].values}
+    assert people == {"Andrei Belousov": 2, "Dong Jun": 2}
+    assert {v.value: v.count for v in facets["meeting_kind"].values} == {"talks": 2}
+    html = response.content.decode()
+    assert 'href="?q=Belousov&amp;outlet=xinhua">Xinhua <span class="count">1' in html
+
+
+def test_a_facet_leaves_its_own_filter_out_and_links_back(client, archive_world):
+    response = client.get("/search/", {"q": "Belousov", "outlet": "xinhua"})
+    outlet = next(facet for facet in response.context["facets"] if facet.name == "outlet")
+    values = {v.label: (v.count, v.selected, v.href) for v in outlet.values}
+    assert values["Xinhua"] == (1, True, "?q=Belousov")
+    assert values["TASS"] == (1, False, "?q=Belousov&outlet=tass")
+
+
+def test_an_alias_finds_articles_that_mention_the_person(client, archive_world):
+    response = client.get("/search/", {"q": "Шойгу"})
+    found = set(titles(response))
+    w = archive_world
+    assert found == {w.visit.title, w.undated.title, w.russian.title}
+    html = response.content.decode()
+    assert '<a href="/people/sergei-shoigu/">Sergei Shoigu</a>' in html
+    assert "<mark>Shoigu</mark>" in html
+
+
+def test_a_misspelled_name_gets_a_suggestion(client, archive_world):
+    response = client.get("/search/", {"q": "Shoigo"})
+    assert response.context["suggestions"][0] in {"Sergei Shoigu", "Shoygu"}
+    assert "Did you mean" in response.content.decode()
+    assert client.get("/search/", {"q": "Shoygu"}).context["suggestions"] == []
+
+
+def test_sort_orders(client, archive_world):
+    w = archive_world
+    newest = titles(client.get("/search/", {"q": "Шойгу", "sort": "newest"}))
+    oldest = titles(client.get("/search/", {"q": "Шойгу", "sort": "oldest"}))
+    assert newest[:2] == [w.russian.title, w.visit.title]
+    assert oldest[:2] == [w.visit.title, w.russian.title]
+    assert newest[-1] == oldest[-1] == w.undated.title
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        "Belousov\x00Dong",
+        '"unbalanced quote',
+        '"""',
+        "x & y | !z <-> :* (a)",
+        "'; DROP TABLE archive_article; --",
+        "-navy",
+        "NEAR/5",
+        "Belousov NEAR/99999 Dong",
+        "\ue000marked\ue001",
+        "%s %(q)s {{ q }} {% now %}",
+        "*",
+    ],
+)
+def test_hostile_queries_get_a_page_never_a_server_error(client, archive_world, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    for suffix in ("", "&format=csv"):
+        assert client.get(f"/search/feed/?q=x{suffix}").status_code == 200
+
+
+def test_a_query_that_cannot_run_explains_why_and_shows_no_results(client, archive_world):
+    response = client.get("/search/", {"q": "x" * (MAX_QUERY_LENGTH + 1)})
+    html = response.content.decode()
+    assert "That search could not be run" in html
+    assert f"the limit is {MAX_QUERY_LENGTH}" in html
+    assert titles(response) == []
+    response = client.get("/search/", {"q": "nul\x00byte"})
+    assert "Null characters are not allowed" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"date_from": "2024-13-45"}, "date_from"),
+        ({"date_to": "yesterday"}, "date_to"),
+        ({"outlet": "no-such-outlet"}, "outlet"),
+        ({"outlet": "bad\x00slug"}, "outlet"),
+        ({"person": "../../etc"}, "person"),
+        ({"organization": "x" * 300}, "organization"),
+        ({"language": "xx"}, "language"),
+        ({"sort": "random"}, "sort"),
+        ({"meeting_kind": "duel"}, "meeting_kind"),
+        ({"outlet_country": "ZZ"}, "outlet_country"),
+    ],
+)
+def test_bad_filter_values_become_form_messages(client, archive_world, params, field):
+    response = client.get("/search/", {"q": "Belousov", **params})
+    assert response.status_code == 200
+    assert field in response.context["filter"].form.errors
+    assert 'class="error"' in response.content.decode()
+    assert len(titles(response)) == 2
+
+
+def test_an_inverted_date_range_is_reported(client, archive_world):
+    response = client.get("/search/", {"date_from": "2024-10-15", "date_to": "2024-10-01"})
+    errors = response.context["filter"].form.errors
+    assert errors["date_to"] == ["The end date is before the start date."]
+
+
+def test_no_results_page_helps(client, archive_world):
+    html = client.get("/search/", {"q": "submarine", "outlet": "tass"}).content.decode()
+    assert "0 articles for “submarine”" in html
+    assert "Check the spelling" in html
+    assert 'href="/search/?q=submarine"' in html
+
+
+def test_pagination_keeps_the_query_and_filters(client):
+    for n in range(25):
+        f.make_article(title=f"Talks {n}", body="Talks continued.")
+    response = client.get("/search/", {"q": "talks", "language": "en"})
+    html = response.content.decode()
+    assert 'rel="next" href="?q=talks&amp;language=en&amp;page=2"' in html
+    page_two = client.get("/search/", {"q": "talks", "language": "en", "page": 2})
+    assert len(titles(page_two)) == 5
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=talks&page=99",
+        "/search/?page=0",
+        "/search/?page=abc",
+        "/people/?page=99",
+        "/meetings/?page=99",
+        "/outlets/?page=99",
+        "/archive/?page=99",
+        "/archive/2024/?page=99",
+        "/archive/undated/?page=5",
+        "/outlets/tass/?page=99",
+        "/meetings/timeline/?page=9",
+    ],
+)
+def test_a_page_past_the_end_is_not_found(client, archive_world, url):
+    assert client.get(url).status_code == 404
+
+
+def test_search_help_explains_the_syntax_and_is_linked_from_the_box(client):
+    html = client.get("/search/help/").content.decode()
+    for example in ['"joint exercises"', "OR", "-navy", "cooperat*", "NEAR/5", "Шойгу"]:
+        assert example in html
+    assert 'href="/search/help/"' in client.get("/search/").content.decode()
+    assert 'href="/search/help/"' in client.get("/").content.decode()
+
+
+# Articles ---------------------------------------------------------------------------------
+
+
+def test_article_page_shows_date_provenance_copies_meetings_and_quotes(client, archive_world):
+    w = archive_world
+    html = client.get(w.talks.get_absolute_url()).content.decode()
+    assert "<title>Belousov and Dong Jun hold talks in Beijing · " in html
+    assert "from the scraper header line" in html and "date 2024-10-14" in html
+    assert "BEIJING, October 14. /TASS/." in html
+    assert "First reported by</dt><dd>TASS, 14 October 2024" in html
+    assert "Global Times</a> (reprint)" in html
+    assert 'href="https://tass.com/defense/1856001" rel="noopener noreferrer nofollow"' in html
+    assert f'href="{w.reply.get_absolute_url()}">Xinhua, 15 Oct 2024</a>' in html
+    assert "Our cooperation is at its highest level." in html
+    assert f'href="/articles/{w.talks.pk}/raw/"' in html
+
+
+def test_article_body_links_names_by_mention_offsets_and_escapes_the_rest(client):
+    person = f.make_person(name="Dong Jun", slug="dong-jun")
+    article = f.make_article(
+        title="Talks", body='<script>alert(1)</script> Dong Jun & "friends"\n\nSecond <b>part</b>.'
+    )
+    f.make_mention(article, person, "Dong Jun")
+    f.make_mention(article, person, "Dong Jun", start=0, end=8)
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html.split('<div class="body">')[1].split("</div>")[0]
+    assert body == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; "
+        '<a href="/people/dong-jun/" title="Dong Jun">Dong Jun</a> &amp; &quot;friends&quot;</p>\n'
+        "<p>Second &lt;b&gt;part&lt;/b&gt;.</p>"
+    )
+
+
+def test_a_javascript_url_is_never_a_link(client, archive_world):
+    html = client.get(archive_world.undated.get_absolute_url()).content.decode()
+    assert 'href="javascript:' not in html
+    assert "javascript:alert(1)" in html
+
+
+def test_raw_text_is_served_as_plain_text(client):
+    article = f.make_article(title="t", body="<script>x</script>")
+    response = client.get(f"/articles/{article.pk}/raw/")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content == b"<script>x</script>"
+
+
+@pytest.mark.parametrize("url", ["/articles/999999/", "/articles/999999/raw/"])
+def test_unknown_article_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_rejected_records_are_hidden(client, archive_world):
+    w = archive_world
+    Article.objects.filter(pk=w.reply.pk).update(review_status=ReviewStatus.REJECTED)
+    Meeting.objects.filter(pk=w.moscow_visit.pk).update(review_status=ReviewStatus.REJECTED)
+    assert client.get(w.reply.get_absolute_url()).status_code == 404
+    assert w.reply.title not in titles(client.get("/search/", {"q": "Belousov"}))
+    assert client.get(w.moscow_visit.get_absolute_url()).status_code == 404
+    assert "Moscow" not in client.get("/meetings/").content.decode()
+
+
+# People ------------------------------------------------------------------------------------
+
+
+def names(response):
+    return [person.name for person in response.context["people"]]
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, ["Andrei Belousov", "Dong Jun", "Sergei Shoigu", "Valery Gerasimov"]),
+        ({"country": "CN"}, ["Dong Jun"]),
+        ({"q": "шойгу"}, ["Sergei Shoigu"]),
+        ({"role": "defense_minister"}, ["Andrei Belousov", "Dong Jun", "Sergei Shoigu"]),
+        ({"role": "defense_minister", "tenure": "current"}, ["Andrei Belousov", "Dong Jun"]),
+        ({"role": "defense_minister", "tenure": "past"}, ["Sergei Shoigu"]),
+        ({"tenure": "past"}, []),
+        ({"role": "security_council_secretary", "country": "RU"}, ["Sergei Shoigu"]),
+    ],
+)
+def test_people_list_filters(client, archive_world, params, expected):
+    assert names(client.get("/people/", params)) == expected
+
+
+def test_people_list_shows_current_positions_and_counts(client, archive_world):
+    html = client.get("/people/").content.decode()
+    assert "Secretary of the Security Council" in html
+    row = html.split(">Sergei Shoigu</a>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["3", "1"]
+
+
+@pytest.mark.parametrize("params", [{"role": "emperor"}, {"tenure": "forever"}, {"q": "\x00"}])
+def test_people_list_bad_filters_become_messages(client, archive_world, params):
+    response = client.get("/people/", params)
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+
+
+def test_person_page(client, archive_world):
+    w = archive_world
+    response = client.get(w.belousov.get_absolute_url())
+    html = response.content.decode()
+    assert "<title>Andrei Belousov · " in html
+    assert "Also written: Белоусов" in html
+    assert "Minister of Defence: <time" in html and "present" in html
+    assert f'href="{w.beijing_talks.get_absolute_url()}">Talks in Beijing</a>' in html
+    assert 'With <a href="/people/dong-jun/">Dong Jun</a> (Minister of National Defense)' in html
+    assert "Our cooperation is at its highest level." in html
+    assert '<a href="/people/dong-jun/">Dong Jun</a> (CN): 1 meeting' in html
+    assert set(titles(response)) == {w.talks.title, w.reply.title}
+    assert "<svg" in html and "<title>October 2024: 2</title>" in html
+    assert 'href="/people/andrei-belousov/feed/"' in html
+
+
+def test_person_timeline_gives_the_role_held_on_the_meeting_date(client, archive_world):
+    html = client.get(archive_world.shoigu.get_absolute_url()).content.decode()
+    assert "Visit in Moscow</a>, as Minister of Defence" in html
+
+
+@pytest.mark.parametrize("url", ["/people/nobody/", "/people/nobody/feed/"])
+def test_unknown_person_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+# Archive by date ---------------------------------------------------------------------------
+
+
+def test_archive_index_counts_years_and_months(client, archive_world):
+    response = client.get("/archive/")
+    calendar = response.context["calendar"]
+    assert list(calendar) == [2023, 2024]
+    assert calendar[2023]["count"] == 2 and calendar[2024]["count"] == 2
+    assert response.context["undated_count"] == 1
+    html = response.content.decode()
+    assert 'href="/archive/2023/">2023</a> <span class="count">2</span>' in html
+    assert 'href="/archive/undated/"' in html
+
+
+def test_year_month_and_day_pages_with_navigation(client, archive_world):
+    w = archive_world
+    year = client.get("/archive/2024/")
+    assert set(titles(year)) == {w.talks.title, w.reply.title}
+    assert year.context["previous_link"] == "/archive/2023/"
+    assert year.context["next_link"] is None
+    month = client.get("/archive/2024/10/")
+    assert "<h1>October 2024</h1>" in month.content.decode()
+    assert month.context["previous_link"] == "/archive/2023/04/"
+    day = client.get("/archive/2024/10/14/")
+    assert titles(day) == [w.talks.title]
+    assert day.context["next_link"] == "/archive/2024/10/15/"
+    assert day.context["previous_link"] == "/archive/2023/04/19/"
+
+
+def test_inferred_dates_are_marked(client, archive_world):
+    html = client.get("/archive/2023/04/").content.decode()
+    assert "year inferred" in html
+
+
+def test_undated_articles_have_their_own_list(client, archive_world):
+    response = client.get("/archive/undated/")
+    assert titles(response) == [archive_world.undated.title]
+    assert archive_world.undated.title not in titles(client.get("/archive/"))
+
+
+def test_archive_lists_filter_by_outlet(client, archive_world):
+    response = client.get("/archive/2024/", {"outlet": "xinhua"})
+    assert titles(response) == [archive_world.reply.title]
+    assert response.context["calendar"][2024]["count"] == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["/archive/2024/13/", "/archive/2024/02/30/", "/archive/0000/", "/archive/24/"]
+)
+def test_impossible_dates_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_an_empty_period_says_so(client, archive_world):
+    response = client.get("/archive/1999/")
+    assert response.status_code == 200
+    assert "No articles from this period" in response.content.decode()
+
+
+# Outlets -----------------------------------------------------------------------------------
+
+
+def test_outlet_list_shows_kind_country_counts_and_dates(client, archive_world):
+    response = client.get("/outlets/")
+    outlets = {o.slug: o for o in response.context["outlets"]}
+    assert outlets["tass"].article_count == 3
+    assert outlets["tass"].first_published == datetime.date(2023, 4, 18)
+    assert outlets["tass"].last_published == datetime.date(2024, 10, 14)
+    assert "state news agency" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [({"country": "CN"}, ["Global Times", "Xinhua"]), ({"kind": "newspaper"}, ["Global Times"])],
+)
+def test_outlet_list_filters(client, archive_world, params, expected):
+    response = client.get("/outlets/", params)
+    assert [o.name for o in response.context["outlets"]] == expected
+
+
+def test_outlet_page_lists_its_articles_paginated(client, archive_world):
+    for n in range(31):
+        f.make_article(title=f"Item {n}", outlet=archive_world.xinhua)
+    response = client.get("/outlets/xinhua/")
+    html = response.content.decode()
+    assert "<dt>Articles</dt><dd>32</dd>" in html
+    assert len(titles(response)) == 30
+    assert len(titles(client.get("/outlets/xinhua/", {"page": 2}))) == 2
+
+
+def test_unknown_outlet_is_not_found(client):
+    assert client.get("/outlets/nowhere/").status_code == 404
+
+
+# Meetings ----------------------------------------------------------------------------------
+
+
+def meeting_ids(response):
+    return {meeting.pk for meeting in response.context["meetings"]}
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, {"beijing_talks", "moscow_visit"}),
+        ({"participant": "sergei-shoigu"}, {"moscow_visit"}),
+        ({"country": "RU", "with_country": "CN"}, {"beijing_talks", "moscow_visit"}),
+        ({"country": "CN", "with_country": "US"}, None),
+        ({"meeting_format": "in_person"}, {"beijing_talks", "moscow_visit"}),
+        ({"meeting_format": "phone"}, set()),
+        ({"kind": "visit"}, {"moscow_visit"}),
+        ({"year": "2024"}, {"beijing_talks"}),
+        ({"status": "planned"}, set()),
+    ],
+)
+def test_meeting_list_filters(client, archive_world, params, expected):
+    response = client.get("/meetings/", params)
+    assert response.status_code == 200
+    if expected is None:
+        assert "with_country" in response.context["filter"].form.errors
+    else:
+        assert meeting_ids(response) == {getattr(archive_world, n).pk for n in expected}
+
+
+def test_meeting_page_shows_roles_then_sources_evidence_and_citations(client, archive_world):
+    w = archive_world
+    html = client.get(w.beijing_talks.get_absolute_url()).content.decode()
+    assert "<h1>Talks in Beijing, <time" in html
+    assert "Andrei Belousov</a> (RU), Minister of Defence" in html
+    assert "Dong Jun</a> (CN), Minister of National Defense" in html
+    assert "Belousov and Dong Jun hold talks in Beijing: the ministers met." in html
+    assert "TASS. “Belousov and Dong Jun hold talks in Beijing.” 14 October 2024." in html
+    assert "@misc{tass2024belousov" in html and "month = oct," in html
+
+
+def test_meeting_timeline_groups_by_year_under_a_chart(client, archive_world):
+    response = client.get("/meetings/timeline/")
+    html = response.content.decode()
+    assert html.index('id="year-2023"') < html.index('id="year-2024"')
+    assert "<svg" in html and "<title>2023: 1</title>" in html
+    filtered = client.get("/meetings/timeline/", {"kind": "talks"})
+    assert meeting_ids(filtered) == {archive_world.beijing_talks.pk}
+
+
+@pytest.mark.parametrize("url", ["/meetings/999999/", "/meetings/abc/"])
+def test_unknown_meeting_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_bad_meeting_filters_become_messages(client, archive_world):
+    response = client.get("/meetings/", {"year": "99999", "participant": "\x00"})
+    assert response.status_code == 200
+    assert set(response.context["filter"].form.errors) == {"year", "participant"}
+
+
+# Hostile parameters ----------------------------------------------------------------------
+
+HOSTILE_VALUES = [
+    "\x00",
+    "x" * 5000,
+    "'; DROP TABLE x; --",
+    "<script>",
+    "-1",
+    "1e309",
+    "２０２４",
+    "%",
+]
+LIST_PARAMETERS = {
+    "/search/": [
+        "q",
+        "sort",
+        "date_from",
+        "date_to",
+        "outlet",
+        "person",
+        "organization",
+        "outlet_country",
+        "person_country",
+        "meeting_kind",
+        "language",
+        "page",
+    ],
+    "/search/feed/": ["q", "outlet", "date_from", "sort"],
+    "/people/": ["q", "country", "role", "tenure", "page"],
+    "/people/sergei-shoigu/": ["format"],
+    "/outlets/": ["kind", "country", "page"],
+    "/outlets/tass/": ["language", "page"],
+    "/meetings/": [
+        "participant",
+        "country",
+        "with_country",
+        "meeting_format",
+        "kind",
+        "year",
+        "status",
+        "page",
+    ],
+    "/meetings/timeline/": ["year", "participant"],
+    "/archive/": ["outlet", "language", "page", "format"],
+    "/archive/2024/10/": ["outlet", "page"],
+    "/archive/undated/": ["outlet", "page"],
+}
+
+
+@pytest.mark.parametrize("url", LIST_PARAMETERS)
+def test_hostile_parameters_never_cause_a_server_error(client, archive_world, url):
+    for name in LIST_PARAMETERS[url]:
+        for value in HOSTILE_VALUES:
+            for extra in ({}, {"format": "csv"}):
+                response = client.get(url, {**extra, name: value})
+                assert response.status_code in {200, 400, 404}, (name, value, extra)
+
+
+# Queries per page --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def crowded_archive(archive_world):
+    """The small archive plus 30 more articles, mentions, quotes, meetings and copies, so a
+    page that ran a query per row would blow its budget."""
+    w = archive_world
+    for n in range(30):
+        article = f.make_article(
+            title=f"Belousov talks {n}",
+            body=f"Andrei Belousov met Dong Jun, round {n}.",
+            outlet=w.xinhua,
+            published_date=datetime.date(2022, 1 + n % 12, 1 + n % 27),
+        )
+        f.make_mention(article, w.belousov, "Andrei Belousov")
+        f.make_mention(article, w.dong, "Dong Jun")
+        f.make_quote(article, w.belousov)
+        f.make_meeting(
+            participants=[w.belousov, w.dong],
+            articles=[article, w.talks],
+            date=datetime.date(2022, 1 + n % 12, 1),
+        )
+        f.make_source(w.talks, outlet=w.global_times)
+    return w
+
+
+@pytest.mark.parametrize(
+    "url, budget",
+    [
+        ("/", 3),
+        ("/search/", 16),
+        ("/search/?q=Belousov", 18),
+        ("/search/?q=Шойгу&outlet=tass&person_country=RU", 21),
+        ("/search/?q=Shoigo", 17),
+        ("/search/help/", 0),
+        ("/people/", 5),
+        ("/people/?role=defense_minister&tenure=current", 5),
+        ("/people/andrei-belousov/", 10),
+        ("/archive/", 7),
+        ("/archive/2022/", 7),
+        ("/archive/2022/03/", 7),
+        ("/archive/2022/03/04/", 7),
+        ("/archive/undated/", 5),
+        ("/outlets/", 3),
+        ("/outlets/xinhua/", 4),
+        ("/meetings/", 7),
+        ("/meetings/timeline/", 8),
+    ],
+)
+def test_list_pages_cost_a_fixed_number_of_queries(
+    client, crowded_archive, django_assert_max_num_queries, url, budget
+):
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+def test_detail_pages_cost_a_fixed_number_of_queries(
+    client, crowded_archive, django_assert_max_num_queries
+):
+    w = crowded_archive
+    for url, budget in [
+        (w.talks.get_absolute_url(), 7),
+        (w.beijing_talks.get_absolute_url(), 4),
+        (reverse("archive:article-raw", args=[w.talks.pk]), 1),
+    ]:
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200
