@@ -196,10 +196,14 @@ RELATED_MARKER = re.compile(
 # Lists of other headlines, usually numbered; they run to the next real paragraph.
 LIST_MARKER = re.compile(
     r"^(?:most read|most popular|most viewed|most commented|most shared|trending now|"
-    r"top stories|top news|popular|latest|latest news|"
-    r"editor'?s picks|photo|photos|infographics|multimedia|video|videos|in other media|"
-    r"partner news|more stories|you may also like|recommended|"
-    r"самое читаемое|популярное|фото|инфографика)\s*:?$",
+    r"top stories|top news|latest news|editor'?s picks|in other media|partner news|"
+    r"more stories|you may also like|recommended|самое читаемое)\s*:?$",
+    re.IGNORECASE,
+)
+# Headings that are also menu items: a list only once the article has begun.
+MENU_OR_LIST_MARKER = re.compile(
+    r"^(?:popular|latest|photo|photos|infographics|multimedia|video|videos|"
+    r"популярное|фото|инфографика)\s*:?$",
     re.IGNORECASE,
 )
 LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]?|[-•*·])\s+\S")
@@ -265,9 +269,14 @@ def is_chrome(line):
 
 
 def looks_like_headline(line):
-    """A line that reads as a headline: several words, no closing punctuation."""
-    words = line.split()
-    return 3 <= len(words) <= 30 and not line.rstrip().endswith((".", ",", ";", ":"))
+    """A line that reads as a headline: several words, no closing punctuation, not a menu
+    item in capitals ("LIFE & STYLE")."""
+    words = [w for w in line.split() if any(ch.isalpha() for ch in w)]
+    return (
+        3 <= len(words) <= 30
+        and not line.isupper()
+        and not line.rstrip().endswith((".", ",", ";", ":"))
+    )
 
 
 def is_sentence(line):
@@ -292,6 +301,8 @@ def drop_chrome(lines):
     """
     kept, sources = [], []
     index = 0
+    # Before the first sentence, "Photos" or "Video" is a menu item, not a list's heading.
+    in_article = False
     while index < len(lines):
         line = PLACEHOLDER.sub("", lines[index]).strip()
         index += 1
@@ -309,11 +320,14 @@ def drop_chrome(lines):
             if not related.group("rest"):
                 index = _skip_headlines(lines, index, limit=3)
             continue
-        if LIST_MARKER.match(line):
+        if LIST_MARKER.match(line) or (in_article and MENU_OR_LIST_MARKER.match(line)):
             index = _skip_headlines(lines, index, limit=30)
+            continue
+        if MENU_OR_LIST_MARKER.match(line):
             continue
         if is_chrome(line):
             continue
+        in_article = in_article or is_sentence(line)
         kept.append(line)
     return kept, sources
 
@@ -326,7 +340,10 @@ def _skip_headlines(lines, index, limit):
         if not line or is_chrome(line):
             index += 1
             continue
-        if COMMENTS_MARKER.match(line) or LIST_MARKER.match(line) or RELATED_MARKER.match(line):
+        if any(
+            p.match(line)
+            for p in (COMMENTS_MARKER, LIST_MARKER, MENU_OR_LIST_MARKER, RELATED_MARKER)
+        ):
             break
         if LIST_ITEM.match(line) or (not is_sentence(line) and len(line.split()) <= 25):
             index += 1
