@@ -46,3 +46,15 @@ bootstrap() {
     echo "$wanted" > "$stamp"
   fi
 }
+
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ]; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests ..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "warning: chromium is missing and cannot be installed without root;" \
+      "the browser tests will fail (apt-get install chromium, or set CHROMIUM=/path)." >&2
+  fi
+}

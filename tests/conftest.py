@@ -28,6 +28,17 @@ def python_runner():
     return run_python
 
 
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Pages under test link static files by their plain names: the hashed names of the
+    production storage need `collectstatic` first (./run does it; tests/test_launcher.py
+    checks the served stylesheet)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def archive_world(db):
     """A small archive: three outlets, four officials, five articles, two meetings.

@@ -170,9 +170,17 @@ def test_served_site_with_autoreloader_stops_with_its_database(var_dir, signum):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
                 assert response.status == 200
+                home = response.read().decode()
                 break
         except OSError:
             time.sleep(0.3)
+    import re
+
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', home).group(1)
+    assert re.search(r"site\.[0-9a-f]{12}\.css$", stylesheet), "hashed by the manifest storage"
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}", timeout=5) as css:
+        assert css.status == 200
+        assert b"font" in css.read()
     os.killpg(process.pid, signum) if signum == signal.SIGINT else process.send_signal(signum)
     process.wait(timeout=60)
     assert not server_running(var_dir)

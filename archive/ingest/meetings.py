@@ -26,9 +26,11 @@ from archive.ingest import dates
 from archive.ingest.clean import parse_dateline
 from archive.ingest.people import PeopleFound
 
+# Full stops that end no sentence: titles and initials, and month abbreviations before a day
+# ("Oct. 14"; "Dong Jun." does end one).
 ABBREVIATIONS = re.compile(
-    r"\b(?:U\.S|U\.K|Gen|Lt|Col|Maj|Adm|Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
-    r"Oct|Nov|Dec|No|Vol|Inc|Corp|Jr|Sr)\.",
+    r"\b(?:U\.S|U\.K|Gen|Lt|Col|Maj|Adm|Mr|Mrs|Ms|Dr|St|No|Vol|Inc|Corp|Jr|Sr)\."
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.(?=\s*\d)"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“«(]?[A-ZА-ЯЁ0-9])|\n+")
 TRIGGER = re.compile(
@@ -564,6 +566,16 @@ def _absorb(target: MeetingFinding, other: MeetingFinding):
         target.kind = other.kind
 
 
+def _speaker_of(verb_at, mentions):
+    """The subject of the speech verb: the person named just before it ("Belousov told
+    Dong"), else just after it ("said Belousov")."""
+    before = [m for m in mentions if m.end <= verb_at]
+    if before and verb_at - before[-1].end <= 40:
+        return before[-1]
+    after = [m for m in mentions if m.start >= verb_at]
+    return after[0] if after else before[-1]
+
+
 def find_quotes(text, found: PeopleFound):
     quotes = []
     sentences = split_sentences(text)
@@ -581,11 +593,18 @@ def find_quotes(text, found: PeopleFound):
             if not any(q.start() <= m.start - sentence.start < q.end() for q in quoted)
         ]
         speaker = None
-        if SPEECH.search(sentence.text):
-            if outside:
-                speaker = outside[-1] if quoted and quoted[0].start() == 0 else outside[0]
-            elif PRONOUN_SPEAKER.search(sentence.text) and last_speaker:
-                speaker = last_speaker
+        verb = next(
+            (
+                v
+                for v in SPEECH.finditer(sentence.text)
+                if not any(q.start() <= v.start() < q.end() for q in quoted)
+            ),
+            None,
+        )
+        if verb and outside:
+            speaker = _speaker_of(verb.start() + sentence.start, outside)
+        elif verb and PRONOUN_SPEAKER.search(sentence.text) and last_speaker:
+            speaker = last_speaker
         if speaker is not None or outside:
             last_speaker = speaker or outside[0]
         if speaker is None:

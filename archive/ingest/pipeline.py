@@ -160,7 +160,8 @@ def _from_html(raw, decoded, outlets, today):
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        deduplicate=True,
+        # No `deduplicate`: it remembers text across calls, so the same page imported twice
+        # in one process would lose its body the second time.
     )
     if document is None or not (document.text or "").strip():
         raise IngestError("no article text found in the HTML page")

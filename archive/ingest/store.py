@@ -188,12 +188,13 @@ class Importer:
         for name, value in values.items():
             if name not in article.curated_fields:
                 setattr(article, name, value)
+        if "review_status" in article.curated_fields:
+            return  # a curator has judged this article; the machine's reasons are moot
         reasons = list(draft.review_reasons)
         if article.published_date is not None and "date_unknown" in reasons:
             reasons.remove("date_unknown")
         article.review_reasons = reasons
-        if "review_status" not in article.curated_fields:
-            article.review_status = ReviewStatus.NEEDS_REVIEW if reasons else ReviewStatus.AUTO
+        article.review_status = ReviewStatus.NEEDS_REVIEW if reasons else ReviewStatus.AUTO
 
     def _record_copy(self, article, draft):
         raw_hash = hashlib.sha256(draft.raw_text.encode()).hexdigest()
@@ -304,9 +305,11 @@ def load_gazetteer(gazetteer: Gazetteer):
 
 
 def _upsert(model, slug, **values):
-    record = model.objects.filter(slug=slug).first()
+    record = model.objects.filter(slug=slug).first() or _merged_into(model, values["name"])
     if record is None:
         return model.objects.create(slug=slug, review_status=ReviewStatus.CONFIRMED, **values)
+    if record.slug != slug:
+        return record  # a curator merged this entry into `record`: leave the merge alone
     changed = False
     for name, value in values.items():
         if name not in record.curated_fields and getattr(record, name) != value:
@@ -315,6 +318,15 @@ def _upsert(model, slug, **values):
     if changed:
         record.save()
     return record
+
+
+def _merged_into(model, name):
+    """The record a curator merged the gazetteer entry `name` into: its name is now an alias."""
+    if model is Person:
+        return Person.objects.filter(aliases__name=name).first()
+    if model is Organization:
+        return Organization.objects.filter(aliases__name=name).first()
+    return Outlet.objects.filter(aliases__contains=[name]).first()
 
 
 def gazetteer_from_db():
@@ -517,6 +529,8 @@ class ArticleExtractor:
             persons = [people[k] for k in finding.participants if people.get(k)]
             if len({p.pk for p in persons}) < (1 if finding.kind == "multilateral" else 2):
                 continue
+            if curated_here and self._matches_one_of(finding, persons, curated_here):
+                continue  # a curator placed this report already (after a split, say)
             meeting = self._matching_meeting(finding, persons)
             if meeting is None:
                 meeting = Meeting.objects.create(
@@ -563,6 +577,13 @@ class ArticleExtractor:
             review_status__in=CURATED
         ).delete()
 
+    def _matches_one_of(self, finding, persons, meeting_ids):
+        wanted = MeetingFinding(
+            **{**finding.__dict__, "participants": sorted(p.pk for p in persons)}
+        )
+        meetings = Meeting.objects.filter(pk__in=meeting_ids).prefetch_related("participations")
+        return any(matches_across_articles(_as_finding(m), wanted) for m in meetings)
+
     def _matching_meeting(self, finding, persons):
         if not finding.date:
             return None
@@ -576,20 +597,9 @@ class ArticleExtractor:
         for person in persons[:2]:
             candidates = candidates.filter(participations__person=person)
         wanted = {p.pk for p in persons}
+        new = MeetingFinding(**{**finding.__dict__, "participants": sorted(wanted)})
         for meeting in candidates.distinct().prefetch_related("participations"):
-            known = MeetingFinding(
-                participants=[p.person_id for p in meeting.participations.all()],
-                status=meeting.status,
-                date=meeting.date,
-                date_precision=meeting.date_precision,
-                place=meeting.place,
-                format=meeting.format,
-                kind=meeting.kind,
-                evidence="",
-                evidence_start=0,
-            )
-            new = MeetingFinding(**{**finding.__dict__, "participants": sorted(wanted)})
-            if matches_across_articles(known, new):
+            if matches_across_articles(_as_finding(meeting), new):
                 return meeting
         return None
 
@@ -608,3 +618,18 @@ class ArticleExtractor:
                 setattr(meeting, name, value)
         if changes:
             meeting.save()
+
+
+def _as_finding(meeting):
+    """A stored meeting in the pipeline's terms, participants as person ids."""
+    return MeetingFinding(
+        participants=[p.person_id for p in meeting.participations.all()],
+        status=meeting.status,
+        date=meeting.date,
+        date_precision=meeting.date_precision,
+        place=meeting.place,
+        format=meeting.format,
+        kind=meeting.kind,
+        evidence="",
+        evidence_start=0,
+    )

@@ -93,8 +93,8 @@ def test_phone_call_and_single_person_sentences(matcher):
 
 def test_quotes_are_attributed_to_their_speakers(matcher):
     result = extract(
-        'Andrei Belousov met Dong Jun. "Our cooperation is at a very high level," Belousov said. '
-        "Dong Jun said that the two armies would hold more joint patrols.",
+        'Andrei Belousov met Dong Jun. "Our cooperation is at a very high level," Belousov told '
+        "Dong Jun. Dong Jun said that the two armies would hold more joint patrols.",
         matcher,
         date(2024, 10, 14),
     )

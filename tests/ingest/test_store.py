@@ -215,3 +215,38 @@ def test_command_reports_every_document_as_json_lines(tmp_path):
         "2 documents: 1 imported, 0 updated, 0 duplicate, 0 needs review, 1 failed"
         in out.getvalue()
     )
+
+
+def test_the_same_html_page_imports_again_in_one_process(tmp_path):
+    page = (
+        "<html><head><title>Dong Jun meets Belousov</title></head><body><article>"
+        "<p>Chinese Defense Minister Dong Jun held talks with Russian Defense Minister Andrei "
+        "Belousov in Beijing on Monday, the ministry said.</p>"
+        "<p>The two sides agreed to deepen cooperation between their armed forces.</p>"
+        "</article></body></html>"
+    )
+    results = import_paths(write(tmp_path, "a.html", page), write(tmp_path, "b.html", page))
+    assert [r.status for r in results] == ["needs_review", "duplicate"]
+
+
+def test_reloading_the_gazetteer_leaves_a_curators_merge_alone():
+    from archive.ingest.gazetteer import Gazetteer
+    from archive.models import Person, PersonAlias
+
+    data = {
+        "people": [
+            {
+                "name": "Sergei Shoigu",
+                "slug": "sergei-shoigu",
+                "country": "RU",
+                "aliases": [],
+                "positions": [],
+            }
+        ]
+    }
+    load_gazetteer(Gazetteer.from_dict(data))
+    survivor = Person.objects.create(name="Sergey Shoygu", slug="sergey-shoygu", country="RU")
+    PersonAlias.objects.create(person=survivor, name="Sergei Shoigu")
+    Person.objects.filter(slug="sergei-shoigu").delete()  # what a merge leaves behind
+    load_gazetteer(Gazetteer.from_dict(data))
+    assert list(Person.objects.values_list("slug", flat=True)) == ["sergey-shoygu"]

@@ -1,0 +1,668 @@
+"""Curation: the review queue, confirming and rejecting, merging and splitting, corrections.
+
+Pure functions over the models; the admin (archive/admin.py) calls them from its actions and
+views, and tests call them directly. Nothing here knows about requests or URLs.
+
+How a curator's work survives the machine (see archive/ingest/store.py):
+  - a confirmed or rejected record is kept as it is by re-extraction, and a rejected one is
+    not made again;
+  - a field named in `curated_fields` keeps the curator's value on re-import, re-extraction
+    and gazetteer reloads. Confirming or rejecting therefore also lists "review_status" there:
+    an article's status is otherwise recomputed by every re-import of its URL;
+  - a merged-away person, organization or outlet lives on as an alias of the survivor, so
+    extraction and outlet detection find the survivor under the old name.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from archive.models import (
+    Article,
+    ArticleSource,
+    Meeting,
+    MeetingReport,
+    Mention,
+    Organization,
+    OrganizationAlias,
+    Outlet,
+    Participation,
+    Person,
+    PersonAlias,
+    Position,
+    Quote,
+    ReviewStatus,
+)
+
+CURATED = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
+# Fields that record the review itself, never listed as "edited by a curator".
+BOOKKEEPING_FIELDS = frozenset({"review_reasons", "curated_fields", "created_at", "updated_at"})
+
+LOW_CONFIDENCE = 0.6
+REPORT_SPREAD = timedelta(days=2)
+DUPLICATE_WINDOW = timedelta(days=2)
+MEETING_FIELDS = (
+    "date",
+    "date_precision",
+    "place",
+    "format",
+    "kind",
+    "status",
+    "summary",
+    "confidence",
+)
+
+
+def _unreviewed(queryset):
+    return queryset.exclude(review_status__in=CURATED)
+
+
+# Confirming, rejecting, correcting.
+
+
+def _with_curated_status(record):
+    if "review_status" not in record.curated_fields:
+        record.curated_fields = [*record.curated_fields, "review_status"]
+
+
+def set_review_status(queryset, status):
+    """Confirm or reject every record of `queryset`; returns how many changed.
+
+    Confirming clears the machine's review reasons. Both list "review_status" among the
+    curated fields, so no re-import sets the record back to "auto" or "needs review".
+    """
+    records = list(
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .only("pk", "review_status", "review_reasons", "curated_fields")
+    )
+    now = timezone.now()
+    for record in records:
+        record.review_status = status
+        if status == ReviewStatus.CONFIRMED:
+            record.review_reasons = []
+        _with_curated_status(record)
+        record.updated_at = now
+    queryset.model.objects.bulk_update(
+        records, ["review_status", "review_reasons", "curated_fields", "updated_at"]
+    )
+    return len(records)
+
+
+def confirm(queryset):
+    return set_review_status(queryset, ReviewStatus.CONFIRMED)
+
+
+def reject(queryset):
+    return set_review_status(queryset, ReviewStatus.REJECTED)
+
+
+def record_correction(record, changed_fields):
+    """Note a curator's edit of `record` (not yet saved) so the machine leaves it alone.
+
+    The edited fields join `curated_fields`; the record becomes confirmed, unless the
+    curator chose its review status in the same edit. A status set back to "auto" or
+    "needs review" hands the status back to the machine. Returns the fields now curated.
+    """
+    changed = [name for name in changed_fields if name not in BOOKKEEPING_FIELDS]
+    if not changed:
+        return list(record.curated_fields)
+    if "review_status" not in changed:
+        record.review_status = ReviewStatus.CONFIRMED
+        changed.append("review_status")
+    if record.review_status == ReviewStatus.CONFIRMED:
+        record.review_reasons = []
+    curated = {*record.curated_fields, *changed}
+    if record.review_status not in CURATED:
+        curated.discard("review_status")
+    record.curated_fields = sorted(curated)
+    return record.curated_fields
+
+
+# The review queue.
+
+
+@dataclass
+class QueueItem:
+    record: object
+    reason: str
+    since: object  # when the record entered the archive (created_at)
+
+
+@dataclass
+class QueueSection:
+    """One kind of work in the queue: its records, oldest first, and how many there are."""
+
+    kind: str
+    title: str
+    model: type
+    count: int
+    items: list = field(default_factory=list)
+
+
+def undated_articles():
+    """Articles without a date, or whose date (its year) was inferred, not yet reviewed."""
+    return _unreviewed(
+        Article.objects.filter(
+            date_confidence__in=[Article.DateConfidence.INFERRED, Article.DateConfidence.UNKNOWN]
+        )
+    )
+
+
+def outlets_to_review():
+    """Outlets the importer did not know (created on the fly, flagged "needs review")."""
+    return Outlet.objects.filter(review_status=ReviewStatus.NEEDS_REVIEW)
+
+
+def new_people():
+    """People extraction discovered (not in the gazetteer), flagged "needs review"."""
+    return Person.objects.filter(review_status=ReviewStatus.NEEDS_REVIEW)
+
+
+def new_organizations():
+    return Organization.objects.filter(review_status=ReviewStatus.NEEDS_REVIEW)
+
+
+def low_confidence_meetings():
+    """Meetings extraction was unsure of (confidence below LOW_CONFIDENCE), unreviewed."""
+    return _unreviewed(Meeting.objects.filter(confidence__lt=LOW_CONFIDENCE))
+
+
+def conflicting_meetings():
+    """Unreviewed meetings whose reports disagree. Two disagreements are checked:
+
+    - dates: the articles reporting the meeting were published more than REPORT_SPREAD
+      (2 days) apart, so they may describe different meetings of the same people;
+    - held or planned: the meeting is still "planned" although an article reporting it was
+      published more than a day after its date, so that article saw it happen (or not).
+
+    Both come from the reports' publication dates, in one query; a report's wording is not
+    re-read here.
+    """
+    return _unreviewed(
+        Meeting.objects.annotate(
+            first_report=Min("reports__article__published_date"),
+            last_report=Max("reports__article__published_date"),
+        ).filter(
+            Q(last_report__gt=F("first_report") + REPORT_SPREAD)
+            | Q(
+                status=Meeting.Status.PLANNED,
+                date__isnull=False,
+                last_report__gt=F("date") + timedelta(days=1),
+            )
+        )
+    )
+
+
+def suspected_duplicates():
+    """[(article, twin)] for unreviewed articles that look like another non-rejected one.
+
+    Two articles are suspected duplicates when their titles are the same (ignoring case)
+    and they come from the same outlet, or were published within DUPLICATE_WINDOW (2 days)
+    of each other. Identical texts never get here: the importer folds them into one article
+    by content hash. Titles are grouped in the database first, so only articles sharing a
+    title are compared.
+    """
+    live = Article.objects.exclude(review_status=ReviewStatus.REJECTED)
+    shared = (
+        live.annotate(key=Upper("title"))
+        .values("key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("key")
+    )
+    candidates = (
+        live.annotate(key=Upper("title"))
+        .filter(key__in=shared)
+        .only("pk", "title", "outlet", "published_date", "review_status", "created_at")
+        .order_by("created_at", "pk")
+    )
+    by_title = {}
+    for article in candidates:
+        by_title.setdefault(article.key, []).append(article)
+    pairs = []
+    for group in by_title.values():
+        for article in group:
+            if article.review_status in CURATED:
+                continue
+            twin = next((other for other in group if _alike(article, other)), None)
+            if twin is not None:
+                pairs.append((article, twin))
+    pairs.sort(key=lambda pair: (pair[0].created_at, pair[0].pk))
+    return pairs
+
+
+def _alike(article, other):
+    if other.pk == article.pk:
+        return False
+    if article.outlet_id is not None and article.outlet_id == other.outlet_id:
+        return True
+    if article.published_date and other.published_date:
+        return abs(article.published_date - other.published_date) <= DUPLICATE_WINDOW
+    return False
+
+
+def _reason(record):
+    return "; ".join(r.replace("_", " ") for r in record.review_reasons)
+
+
+def review_queue(limit=50):
+    """What needs a human, by kind: [QueueSection], each with its count and oldest items.
+
+    Kinds: undated or date-inferred articles, suspected duplicate articles, outlets to
+    review, new people, new organizations, low-confidence meetings and meetings whose
+    reports conflict (see each function's docstring). Confirming or rejecting a record
+    takes it out of the queue.
+    """
+    article_fields = ("body", "raw_text", "raw_bytes", "names_text", "search_vector", "lead")
+    sections = []
+
+    undated = undated_articles().select_related("outlet").defer(*article_fields)
+    sections.append(
+        QueueSection(
+            "undated",
+            "Articles with an unknown or inferred date",
+            Article,
+            undated.count(),
+            [
+                QueueItem(
+                    a,
+                    "no date" if a.published_date is None else f"year inferred: {a.date_evidence}",
+                    a.created_at,
+                )
+                for a in undated.order_by("created_at", "pk")[:limit]
+            ],
+        )
+    )
+
+    pairs = suspected_duplicates()
+    sections.append(
+        QueueSection(
+            "duplicates",
+            "Suspected duplicate articles",
+            Article,
+            len(pairs),
+            [
+                QueueItem(article, f"same title as article {twin.pk}", article.created_at)
+                for article, twin in pairs[:limit]
+            ],
+        )
+    )
+
+    for kind, title, queryset in (
+        ("outlets", "Unknown or new outlets", outlets_to_review()),
+        ("people", "Newly discovered people", new_people()),
+        ("organizations", "Newly discovered organizations", new_organizations()),
+    ):
+        sections.append(
+            QueueSection(
+                kind,
+                title,
+                queryset.model,
+                queryset.count(),
+                [
+                    QueueItem(r, _reason(r), r.created_at)
+                    for r in queryset.order_by("created_at", "pk")[:limit]
+                ],
+            )
+        )
+
+    for kind, title, queryset, reason in (
+        (
+            "low-confidence",
+            "Low-confidence meetings",
+            low_confidence_meetings(),
+            lambda m: f"confidence {m.confidence:.2f}",
+        ),
+        (
+            "conflicting",
+            "Meetings whose reports disagree",
+            conflicting_meetings(),
+            _conflict,
+        ),
+    ):
+        sections.append(
+            QueueSection(
+                kind,
+                title,
+                Meeting,
+                queryset.count(),
+                [
+                    QueueItem(m, reason(m), m.created_at)
+                    for m in queryset.prefetch_related("participants").order_by("created_at", "pk")[
+                        :limit
+                    ]
+                ],
+            )
+        )
+    return sections
+
+
+def _conflict(meeting):
+    if meeting.first_report and meeting.last_report - meeting.first_report > REPORT_SPREAD:
+        days = (meeting.last_report - meeting.first_report).days
+        return f"reports published {days} days apart"
+    return f"still planned, reported on {meeting.last_report}"
+
+
+# Merging.
+
+MERGEABLE = (Person, Organization, Outlet, Meeting)
+
+
+def merge_counts(record):
+    """What merging `record` away would move to the survivor, by kind: {label: count}."""
+    if isinstance(record, Person):
+        return {
+            "mentions": record.mentions.count(),
+            "quotes": record.quotes.count(),
+            "positions": record.positions.count(),
+            "participations": record.participations.count(),
+            "aliases": record.aliases.count(),
+        }
+    if isinstance(record, Organization):
+        return {
+            "mentions": record.mentions.count(),
+            "positions": record.positions.count(),
+            "participations": Participation.objects.filter(organization=record).count(),
+            "aliases": record.aliases.count(),
+        }
+    if isinstance(record, Outlet):
+        return {
+            "articles": record.articles.count(),
+            "sources": ArticleSource.objects.filter(outlet=record).count(),
+            "aliases": len(record.aliases),
+            "domains": len(record.domains),
+            "dateline tags": len(record.dateline_tags),
+        }
+    if isinstance(record, Meeting):
+        return {
+            "reports": record.reports.count(),
+            "participations": record.participations.count(),
+        }
+    raise TypeError(f"cannot merge {type(record).__name__}")
+
+
+def merge(survivor, losers):
+    """Merge `losers` into `survivor` (same model) in one transaction; returns moved counts.
+
+    Everything pointing at a loser moves to the survivor; the loser's name becomes an alias
+    of the survivor (outlets also keep the loser's domains and dateline tags), and the loser
+    is deleted. Where a move would make a duplicate (a person twice in one meeting, an alias
+    twice, one article reporting a meeting twice) the survivor's row is kept and completed
+    from the loser's. A merged meeting is confirmed: extraction would otherwise split it
+    again on the next run.
+    """
+    losers = [loser for loser in losers if loser.pk != survivor.pk]
+    if not losers:
+        raise ValueError("choose at least one record to merge into the survivor")
+    if any(type(loser) is not type(survivor) for loser in losers):
+        raise TypeError("only records of one kind can be merged")
+    merge_one = {
+        Person: _merge_person,
+        Organization: _merge_organization,
+        Outlet: _merge_outlet,
+        Meeting: _merge_meeting,
+    }.get(type(survivor))
+    if merge_one is None:
+        raise TypeError(f"cannot merge {type(survivor).__name__}")
+    moved = Counter()
+    with transaction.atomic():
+        for loser in losers:
+            merge_one(survivor, loser, moved)
+            loser.delete()
+        survivor.save()
+        if isinstance(survivor, Person):
+            refresh_names_text(Article.objects.filter(mentions__person=survivor))
+    return moved
+
+
+def _fill_blank(survivor, loser, *names):
+    for name in names:
+        if not getattr(survivor, name) and getattr(loser, name):
+            setattr(survivor, name, getattr(loser, name))
+
+
+def _move_participations(participations, moved, **target):
+    """Repoint participations at `target` (a meeting or a person), folding duplicates.
+
+    participation_unique allows one row per (meeting, person): when the target already has
+    one, the survivor's row stays, gains the loser's role and organization if it had none,
+    and takes a curator's verdict from the loser's row.
+    """
+    ((key, value),) = target.items()
+    other = "person" if key == "meeting" else "meeting"
+    for participation in participations:
+        twin = Participation.objects.filter(
+            **{key: value, other: getattr(participation, f"{other}_id")}
+        ).first()
+        if twin is None:
+            setattr(participation, key, value)
+            participation.save(update_fields=[key, "updated_at"])
+            moved["participations"] += 1
+            continue
+        _fill_blank(twin, participation, "role_title", "organization_id", "evidence", "extractor")
+        if twin.review_status not in CURATED and participation.review_status in CURATED:
+            twin.review_status = participation.review_status
+            _with_curated_status(twin)
+        twin.save()
+        participation.delete()
+        moved["participations folded into one"] += 1
+
+
+def _merge_person(survivor, loser, moved):
+    moved["mentions"] += Mention.objects.filter(person=loser).update(person=survivor)
+    moved["quotes"] += Quote.objects.filter(person=loser).update(person=survivor)
+    # load_gazetteer finds positions by (person, title, start date): keep that unique.
+    held = set(survivor.positions.values_list("title", "start_date"))
+    for position in loser.positions.all():
+        if (position.title, position.start_date) in held:
+            position.delete()
+        else:
+            position.person = survivor
+            position.save(update_fields=["person", "updated_at"])
+            moved["positions"] += 1
+    _move_participations(loser.participations.all(), moved, person=survivor)
+    names = {survivor.name.casefold()} | {
+        name.casefold() for name in survivor.aliases.values_list("name", flat=True)
+    }
+    for alias in loser.aliases.all():
+        if alias.name.casefold() in names:
+            alias.delete()
+        else:
+            names.add(alias.name.casefold())
+            alias.person = survivor
+            alias.save(update_fields=["person"])
+            moved["aliases"] += 1
+    if loser.name.casefold() not in names:
+        PersonAlias.objects.create(person=survivor, name=loser.name)
+        moved["aliases"] += 1
+    _fill_blank(survivor, loser, "country")
+    if loser.notes:
+        survivor.notes = "\n\n".join(
+            filter(None, [survivor.notes, f"From {loser.name}: {loser.notes}"])
+        )
+
+
+def _merge_organization(survivor, loser, moved):
+    moved["mentions"] += Mention.objects.filter(organization=loser).update(organization=survivor)
+    moved["positions"] += Position.objects.filter(organization=loser).update(organization=survivor)
+    moved["participations"] += Participation.objects.filter(organization=loser).update(
+        organization=survivor
+    )
+    names = {survivor.name.casefold()} | {
+        name.casefold() for name in survivor.aliases.values_list("name", flat=True)
+    }
+    for alias in loser.aliases.all():
+        if alias.name.casefold() in names:
+            alias.delete()
+        else:
+            names.add(alias.name.casefold())
+            alias.organization = survivor
+            alias.save(update_fields=["organization"])
+            moved["aliases"] += 1
+    if loser.name.casefold() not in names:
+        OrganizationAlias.objects.create(organization=survivor, name=loser.name)
+        moved["aliases"] += 1
+    _fill_blank(survivor, loser, "country")
+    if survivor.kind == Organization.Kind.OTHER:
+        survivor.kind = loser.kind
+
+
+def _union(values, more, skip=()):
+    seen = {v.casefold() for v in [*values, *skip]}
+    result = list(values)
+    for value in more:
+        if value.casefold() not in seen:
+            seen.add(value.casefold())
+            result.append(value)
+    return result
+
+
+def _merge_outlet(survivor, loser, moved):
+    moved["articles"] += Article.objects.filter(outlet=loser).update(outlet=survivor)
+    moved["sources"] += ArticleSource.objects.filter(outlet=loser).update(outlet=survivor)
+    aliases = _union(survivor.aliases, [loser.name, *loser.aliases], skip=[survivor.name])
+    moved["aliases"] += len(aliases) - len(survivor.aliases)
+    survivor.aliases = aliases
+    domains = _union(survivor.domains, loser.domains)
+    moved["domains"] += len(domains) - len(survivor.domains)
+    survivor.domains = domains
+    tags = _union(survivor.dateline_tags, loser.dateline_tags)
+    moved["dateline tags"] += len(tags) - len(survivor.dateline_tags)
+    survivor.dateline_tags = tags
+    _fill_blank(survivor, loser, "country")
+    if survivor.kind == Outlet.Kind.UNKNOWN:
+        survivor.kind = loser.kind
+
+
+def _merge_meeting(survivor, loser, moved):
+    reported = set(survivor.reports.values_list("article_id", flat=True))
+    for report in loser.reports.all():
+        if report.article_id in reported:
+            report.delete()
+        else:
+            report.meeting = survivor
+            report.save(update_fields=["meeting"])
+            moved["reports"] += 1
+    _move_participations(loser.participations.all(), moved, meeting=survivor)
+    _fill_blank(survivor, loser, "date", "place", "summary")
+    if survivor.date and survivor.date_precision == "unknown":
+        survivor.date_precision = loser.date_precision
+    survivor.confidence = max(survivor.confidence, loser.confidence)
+    survivor.review_status = ReviewStatus.CONFIRMED
+    survivor.review_reasons = []
+    _with_curated_status(survivor)
+
+
+def refresh_names_text(articles):
+    """Rewrite the names searched with `articles`: every name of every person they mention.
+
+    The same denormalisation ArticleExtractor.apply writes; a merge adds names to a person.
+    """
+    articles = list(articles.distinct().only("pk"))
+    mentions = list(
+        Mention.objects.filter(article__in=articles, person__isnull=False)
+        .select_related("person")
+        .only("article_id", "person__name")
+    )
+    aliases = {}
+    for alias in PersonAlias.objects.filter(person_id__in={m.person_id for m in mentions}):
+        aliases.setdefault(alias.person_id, set()).add(alias.name)
+    names = {}
+    for mention in mentions:
+        found = names.setdefault(mention.article_id, set())
+        found.add(mention.person.name)
+        found.update(aliases.get(mention.person_id, ()))
+    for article in articles:
+        article.names_text = " ".join(sorted(names.get(article.pk, ())))
+    Article.objects.bulk_update(articles, ["names_text"])
+
+
+def keep_report(report):
+    """A meeting report a curator added: confirm its meeting, so re-extraction keeps both.
+
+    Extraction replaces the reports of meetings nobody reviewed (store.ArticleExtractor);
+    a hand-made report of such a meeting would vanish on the article's next extraction.
+    """
+    meeting = Meeting.objects.filter(pk=report.meeting_id).exclude(review_status__in=CURATED)
+    return confirm(meeting)
+
+
+# Splitting.
+
+
+def split_meeting(meeting, reports):
+    """Move `reports` (MeetingReports of `meeting`) to a new meeting; returns it.
+
+    The new meeting copies the meeting's fields and its participants (role, organization,
+    evidence and review status of each participation). At least one report must stay. Both
+    meetings are confirmed, so the next extraction does not put them back together.
+    """
+    reports = list(reports)
+    if not reports:
+        raise ValueError("choose at least one report to move to the new meeting")
+    if any(report.meeting_id != meeting.pk for report in reports):
+        raise ValueError("every report to move must belong to the meeting being split")
+    if len(reports) >= meeting.reports.count():
+        raise ValueError("leave at least one report with the original meeting")
+    with transaction.atomic():
+        new = Meeting.objects.create(
+            **{name: getattr(meeting, name) for name in MEETING_FIELDS},
+            review_status=ReviewStatus.CONFIRMED,
+            curated_fields=["review_status"],
+        )
+        Participation.objects.bulk_create(
+            Participation(
+                meeting=new,
+                person_id=p.person_id,
+                role_title=p.role_title,
+                organization_id=p.organization_id,
+                evidence=p.evidence,
+                extractor=p.extractor,
+                review_status=p.review_status,
+                review_reasons=p.review_reasons,
+                curated_fields=p.curated_fields,
+            )
+            for p in meeting.participations.all()
+        )
+        MeetingReport.objects.filter(pk__in=[r.pk for r in reports]).update(meeting=new)
+        meeting.review_status = ReviewStatus.CONFIRMED
+        meeting.review_reasons = []
+        _with_curated_status(meeting)
+        meeting.save()
+    return new
+
+
+# Roles.
+
+CURATOR, READER = "curator", "reader"
+ROLES = {CURATOR: ("add", "change", "delete", "view"), READER: ("view",)}
+
+
+def sync_roles():
+    """Create the "curator" and "reader" groups, with their permissions on every archive model.
+
+    Curators add, change, delete and view the archive's records; readers only view them.
+    Neither group has any permission outside the archive (users, groups). Migration 0003
+    does the same for the models of its time; this also covers models added since.
+    Returns {group name: group}.
+    """
+    models = [m._meta.model_name for m in apps.get_app_config("archive").get_models()]
+    groups = {}
+    for name, actions in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = Permission.objects.filter(
+            content_type__app_label="archive",
+            codename__in=[f"{action}_{model}" for action in actions for model in models],
+        )
+        group.permissions.set(wanted)
+        groups[name] = group
+    return groups
