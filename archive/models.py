@@ -124,6 +124,7 @@ class OrganizationAlias(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name_plural = "organization aliases"
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="org_alias_unique")
         ]
