@@ -39,7 +39,8 @@ TRIGGER = re.compile(
     r"received|receives|receive|reception|visit|visited|visits|visiting|"
     r"spoke (?:by|via|over) (?:phone|telephone|video(?: link)?)|phone call|telephone call|"
     r"phone conversation|telephone conversation|video call|videoconference|video conference|"
-    r"video link|held a meeting|at a meeting|conversation with|call with|"
+    r"video link|(?:video )?teleconference|virtual meeting|held a meeting|at a meeting|"
+    r"conversation with|call with|"
     r"defen[cs]e ministers' meeting|ministers' meeting|"
     r"провел[аи]? переговоры|провели переговоры|встретил(?:ся|ись)|встреч[аеуи]|"
     r"переговор(?:ы|ах|ов)|принял|визит)\b",
@@ -67,7 +68,7 @@ PAST_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 VIDEO = re.compile(
-    r"video(?:[- ]?conference| link| call|[- ]linked)?|virtual(?:ly)?|online|"
+    r"video(?:[- ]?conference| link| call|[- ]linked)?|teleconference|virtual(?:ly)?|online|"
     r"видео(?:связи|конференц\w*)",
     re.I,
 )
@@ -93,9 +94,13 @@ MONTH_NAMES = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
 )
+MONTH_NAMES_RU = (
+    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+)
 EXPLICIT_DAY = re.compile(
     rf"\b(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
-    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH_NAMES})(?:\s+(?P<year2>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH_NAMES}|{MONTH_NAMES_RU})"
+    rf"(?:\s+(?P<year2>(?:19|20)\d\d))?"
 )
 MONTH_ONLY = re.compile(
     rf"\b(?:in|last|this)\s+(?P<month>{MONTH_NAMES})(?:\s+(?P<year>(?:19|20)\d\d))?\b"
@@ -520,12 +525,29 @@ def find_meetings(
         )
         if status == "held":
             first_held_seen = True
-        merged = next((m for m in meetings if _same_in_article(m, meeting)), None)
-        if merged:
-            _absorb(merged, meeting)
-        else:
-            meetings.append(meeting)
+        for part in _separate_meetings(meeting, sentence.text):
+            merged = next((m for m in meetings if _same_in_article(m, part)), None)
+            if merged:
+                _absorb(merged, part)
+            else:
+                meetings.append(part)
     return meetings
+
+
+SEPARATE = re.compile(
+    r"\bseparate(?:ly)?\b|\bone[- ]on[- ]one\b|\bbilateral (?:talks|meetings)\b", re.I
+)
+
+
+def _separate_meetings(meeting, text):
+    """ "X held separate talks with Y and Z" is two meetings: X with Y, X with Z."""
+    if meeting.kind == "multilateral" or len(meeting.participants) < 3 or not SEPARATE.search(text):
+        return [meeting]
+    host, *guests = meeting.participants
+    return [
+        MeetingFinding(**{**meeting.__dict__, "participants": [host, guest], "roles": {}})
+        for guest in guests
+    ]
 
 
 def _dates_compatible(a: MeetingFinding, b: MeetingFinding):
@@ -558,7 +580,8 @@ def _absorb(target: MeetingFinding, other: MeetingFinding):
         and (other.date_precision == "day")
     ):
         target.date, target.date_precision = other.date, other.date_precision
-    target.place = target.place or other.place
+    if target.format == "in_person" and other.format == "in_person":
+        target.place = target.place or other.place
     if target.format == "in_person" and other.format != "in_person":
         target.format = other.format
         target.place = ""
