@@ -182,7 +182,7 @@ def test_served_site_with_autoreloader_stops_with_its_database(var_dir, signum):
         assert css.status == 200
         assert b"font" in css.read()
     os.killpg(process.pid, signum) if signum == signal.SIGINT else process.send_signal(signum)
-    process.wait(timeout=60)
+    process.wait(timeout=240)  # a loaded CI machine can take a while to checkpoint
     assert not server_running(var_dir)
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)

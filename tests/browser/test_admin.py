@@ -1,9 +1,11 @@
 """A curator's session in the admin: log in, merge two duplicate people, confirm a meeting."""
 
 import datetime
+import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from archive.models import Meeting, Participation, Person, PersonAlias, ReviewStatus
 from tests import factories
@@ -14,9 +16,20 @@ PASSWORD = "curator-test-password-91"
 
 
 @pytest.fixture
-def curator(transactional_db):
-    user = User.objects.create_user("curator", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
+def curator(transactional_db, monkeypatch):
+    """Made the documented way; the command also restores the groups that an earlier
+    transactional test's flush removed."""
+    monkeypatch.setenv("CURATOR_PASSWORD", PASSWORD)
+    call_command(
+        "create_curator",
+        "curator",
+        "--password-from-env",
+        "CURATOR_PASSWORD",
+        "--no-input",
+        stdout=io.StringIO(),
+    )
+    user = User.objects.get(username="curator")
+    assert user.groups.filter(name="curator").exists()
     return user
 
 
