@@ -117,7 +117,7 @@ def test_signal_stops_command_and_server(var_dir, tmp_path, signum, to_group):
         os.killpg(process.pid, signum)  # Ctrl-C in a terminal reaches the whole group
     else:
         process.send_signal(signum)
-    process.wait(timeout=60)
+    process.wait(timeout=240)
     assert not server_running(var_dir)
     launchers = json.loads((var_dir / ".pgdata-launchers.json").read_text())
     assert launchers == []
@@ -129,7 +129,7 @@ def test_second_launcher_shares_the_server_and_the_last_one_stops_it(var_dir, tm
     assert result.stdout.strip() == "42"
     assert server_running(var_dir), "the second launcher must not stop a server still in use"
     first.terminate()
-    first.wait(timeout=60)
+    first.wait(timeout=240)
     assert not server_running(var_dir)
 
 
