@@ -50,8 +50,8 @@ TRIGGER = re.compile(
 # not one anywhere in the sentence ("said after talks that ties will grow").
 PLANNED_BEFORE_TRIGGER = re.compile(
     r"\b(?:will|would|shall|expected to|set to|scheduled to|due to|plans? to|planning to|"
-    r"intends? to|going to|is to|are to|to)\s+(?:also\s+)?(?:hold|have|conduct|pay|make|"
-    r"attend|join)?\s*$|"
+    r"intends? to|going to|is to|are to|to)\s+(?:also\s+)?(?:(?:hold|have|conduct|pay|make|"
+    r"attend|join)(?:\s+[\w-]+){0,2}?)?\s*$|"
     r"(?:проведут|проведет|встретятся|планиру\w+|намерен\w*)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -234,7 +234,7 @@ def _meeting_date(sentence, published, status, is_first_held):
             if parsed:
                 return parsed, "day"
         return None, "unknown"
-    match = EXPLICIT_DAY.search(text)
+    match = _meeting_day(text)
     if match and (parsed := _explicit(match, published, status)):
         stated_years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)}
         if not (match["year"] or match["year2"]) and len(stated_years) == 1:
@@ -271,6 +271,13 @@ def _meeting_date(sentence, published, status, is_first_held):
     if is_first_held:
         return published, "day"
     return None, "unknown"
+
+
+def _meeting_day(text):
+    """The day a sentence dates its meeting: "on December 10" over "from December 8 to 10"."""
+    days = list(EXPLICIT_DAY.finditer(text))
+    on_days = [d for d in days if re.search(r"\bon\s+(?:\w+,\s+)?$", text[: d.start()])]
+    return (on_days or days or [None])[0]
 
 
 def _explicit(match, published, status="held"):
@@ -312,8 +319,13 @@ def _kind(text, participants, fmt):
     return "talks"
 
 
+PLACE_CUE = re.compile(
+    r"\b(?:in|at|to|visited|visiting|visits|toured|reached)\s+(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
+)
+
+
 def _place(text, places):
-    for match in re.finditer(r"\b(?:in|at|to)\s+(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)", text):
+    for match in PLACE_CUE.finditer(text):
         place = match["place"]
         if place in places:
             return places[place]
@@ -459,13 +471,7 @@ def _article_place(text, dateline_place, countries):
     place or one named early in the article, if it lies in a participant's country, or any
     place named early when the article is about a multilateral gathering held there."""
     opening = " ".join(s.text for s in split_sentences(text)[:4])
-    named = [
-        m["place"]
-        for m in re.finditer(
-            r"\b(?:in|at|to)\s+(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)", opening
-        )
-        if m["place"] in PLACES
-    ]
+    named = [m["place"] for m in PLACE_CUE.finditer(opening) if m["place"] in PLACES]
     for place in ([dateline_place] if dateline_place else []) + named:
         if PLACE_COUNTRIES.get(place) in countries:
             return place
