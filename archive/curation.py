@@ -25,6 +25,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from archive.models import (
+    CURATED_STATUSES,
     Article,
     ArticleSource,
     Meeting,
@@ -41,7 +42,6 @@ from archive.models import (
     ReviewStatus,
 )
 
-CURATED = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
 # Fields that record the review itself, never listed as "edited by a curator".
 BOOKKEEPING_FIELDS = frozenset({"review_reasons", "curated_fields", "created_at", "updated_at"})
 
@@ -61,7 +61,7 @@ MEETING_FIELDS = (
 
 
 def _unreviewed(queryset):
-    return queryset.exclude(review_status__in=CURATED)
+    return queryset.exclude(review_status__in=CURATED_STATUSES)
 
 
 # Confirming, rejecting, correcting.
@@ -120,7 +120,7 @@ def record_correction(record, changed_fields):
     if record.review_status == ReviewStatus.CONFIRMED:
         record.review_reasons = []
     curated = {*record.curated_fields, *changed}
-    if record.review_status not in CURATED:
+    if record.review_status not in CURATED_STATUSES:
         curated.discard("review_status")
     record.curated_fields = sorted(curated)
     return record.curated_fields
@@ -230,7 +230,7 @@ def suspected_duplicates():
     pairs = []
     for group in by_title.values():
         for article in group:
-            if article.review_status in CURATED:
+            if article.review_status in CURATED_STATUSES:
                 continue
             twin = next((other for other in group if _alike(article, other)), None)
             if twin is not None:
@@ -449,7 +449,10 @@ def _move_participations(participations, moved, **target):
             moved["participations"] += 1
             continue
         _fill_blank(twin, participation, "role_title", "organization_id", "evidence", "extractor")
-        if twin.review_status not in CURATED and participation.review_status in CURATED:
+        if (
+            twin.review_status not in CURATED_STATUSES
+            and participation.review_status in CURATED_STATUSES
+        ):
             twin.review_status = participation.review_status
             _with_curated_status(twin)
         twin.save()
@@ -592,7 +595,9 @@ def keep_report(report):
     Extraction replaces the reports of meetings nobody reviewed (store.ArticleExtractor);
     a hand-made report of such a meeting would vanish on the article's next extraction.
     """
-    meeting = Meeting.objects.filter(pk=report.meeting_id).exclude(review_status__in=CURATED)
+    meeting = Meeting.objects.filter(pk=report.meeting_id).exclude(
+        review_status__in=CURATED_STATUSES
+    )
     return confirm(meeting)
 
 

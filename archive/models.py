@@ -24,6 +24,10 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "rejected by a curator"
 
 
+# A curator's verdict: records in these states are never replaced by the machine.
+CURATED_STATUSES = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
+
+
 class Reviewed(models.Model):
     review_status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.AUTO, db_index=True

@@ -30,6 +30,7 @@ from archive.ingest.outlets import OutletDirectory
 from archive.ingest.people import PeopleMatcher, roles_in_title, sentence_around
 from archive.ingest.read import IngestError, iter_documents
 from archive.models import (
+    CURATED_STATUSES,
     Article,
     ArticleSource,
     Meeting,
@@ -376,9 +377,6 @@ def gazetteer_from_db():
     )
 
 
-CURATED = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
-
-
 class ArticleExtractor:
     """Writes one article's extraction to the database, leaving curated records alone.
 
@@ -458,9 +456,9 @@ class ArticleExtractor:
         return people
 
     def _mentions(self, article, result, people, fresh):
-        kept = [] if fresh else list(article.mentions.filter(review_status__in=CURATED))
+        kept = [] if fresh else list(article.mentions.filter(review_status__in=CURATED_STATUSES))
         if not fresh:
-            article.mentions.exclude(review_status__in=CURATED).delete()
+            article.mentions.exclude(review_status__in=CURATED_STATUSES).delete()
         organizations = self.organizations
         rows = []
         for m in result.people.mentions:
@@ -496,9 +494,9 @@ class ArticleExtractor:
         Mention.objects.bulk_create(rows)
 
     def _quotes(self, article, result, people, fresh):
-        kept = [] if fresh else list(article.quotes.filter(review_status__in=CURATED))
+        kept = [] if fresh else list(article.quotes.filter(review_status__in=CURATED_STATUSES))
         if not fresh:
-            article.quotes.exclude(review_status__in=CURATED).delete()
+            article.quotes.exclude(review_status__in=CURATED_STATUSES).delete()
         rows = []
         for q in result.quotes:
             person = people.get(q.speaker)
@@ -521,7 +519,9 @@ class ArticleExtractor:
     def _meetings(self, article, result, people, fresh):
         touched, curated_here = set(), set()
         if not fresh:
-            machine_reports = article.meeting_reports.exclude(meeting__review_status__in=CURATED)
+            machine_reports = article.meeting_reports.exclude(
+                meeting__review_status__in=CURATED_STATUSES
+            )
             touched = set(machine_reports.values_list("meeting_id", flat=True))
             machine_reports.delete()
             curated_here = set(article.meeting_reports.values_list("meeting_id", flat=True))
@@ -574,7 +574,7 @@ class ArticleExtractor:
             )
             touched.discard(meeting.pk)
         Meeting.objects.filter(pk__in=touched, reports__isnull=True).exclude(
-            review_status__in=CURATED
+            review_status__in=CURATED_STATUSES
         ).delete()
 
     def _matches_one_of(self, finding, persons, meeting_ids):
