@@ -111,7 +111,7 @@ RANKS = (
 NAME = r"(?P<name>[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,2})"
 TITLED_NAME = re.compile(
     rf"\b(?P<title>(?i:(?:(?P<adj>{ADJECTIVE}) )?"
-    rf"(?:(?:{'|'.join(p for p, _ in ROLE_PHRASES)})(?: (?:of|for) [A-Z][\w']+(?: [A-Z][\w']+){{0,4}})?"
+    rf"(?:(?:{'|'.join(p for p, _ in ROLE_PHRASES)})(?-i:(?: (?:of|for) [A-Z][\w']+(?: [A-Z][\w']+){{0,4}})?)"
     rf"|Commander of (?:the )?[A-Z][\w' -]{{3,60}}?|Defen[cs]e Attach[eé] of [\w' ]{{3,60}}?"
     rf"|(?:{RANKS}))))\s+{NAME}\b"
 )
@@ -133,6 +133,15 @@ POSSESSIVE_ROLE = re.compile(
 )
 # Words that look like names after a rank but are not people.
 NOT_NAMES = {
+    "federation",
+    "republic",
+    "kingdom",
+    "states",
+    "union",
+    "emirates",
+    "organization",
+    "organisation",
+    "alliance",
     "staff",
     "assembly",
     "secretary",

@@ -92,3 +92,11 @@ def test_general_staff_is_not_a_person(matcher):
         "Representatives of the General Staffs met. General Staff officers agreed."
     )
     assert keys(found) == []
+
+
+def test_a_country_after_a_title_is_not_a_person(matcher):
+    found = matcher.find(
+        "Wei Fenghe met General Sergei Shoigu, defense minister of the Russian Federation."
+    )
+    assert found.new_people == {}
+    assert [k for _, k in keys(found)] == ["wei-fenghe", "sergei-shoigu"]
