@@ -13,6 +13,10 @@ from archive.ingest.meetings import MeetingFinding, QuoteFinding, find_meetings,
 from archive.ingest.people import ROLE_PHRASES, PeopleFound, PeopleMatcher
 
 EXTRACTOR = "rules-v1"
+# Extraction reads at most this much of a text: far more than any news article, a bound on
+# the time one hostile document can take (tests/hostile/test_importer_limits.py). A longer
+# text is stored whole.
+MAX_EXTRACTED_CHARS = 200_000
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Extraction:
 
 
 def extract(text, matcher: PeopleMatcher, published: date | None, dateline_place=""):
+    text = text[:MAX_EXTRACTED_CHARS]
     found = matcher.find(text, on=published)
     meetings = find_meetings(
         text,
@@ -54,6 +59,7 @@ def date_from_tenures(day_text, text, matcher: PeopleMatcher, today):
     if not parsed:
         return None
     month, day = parsed
+    text = text[:MAX_EXTRACTED_CHARS]
     found = matcher.find(text)
     spans = []
     for mention in found.mentions:

@@ -11,15 +11,16 @@ _identifier = py3langid.langid.LanguageIdentifier.from_model_file(
     py3langid.langid.MODEL_FILE, norm_probs=True
 )
 _identifier.set_languages(CANDIDATES)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def detect_language(text):
     """An ISO 639-1 code, or "" when the text is too short to tell."""
     sample = re.sub(r"\s+", " ", text[:5000]).strip()
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(map(str.isalpha, sample))
     if letters < 20:
         return ""
-    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in sample)
+    cyrillic = len(_CYRILLIC.findall(sample))
     if cyrillic > letters * 0.5:
         language, _ = _identifier.classify(sample)
         return language if language in {"ru", "uk", "kk"} else "ru"

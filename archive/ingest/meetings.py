@@ -21,6 +21,7 @@ formats agree, and a held report turns a matching planned meeting into a held on
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from archive.ingest import dates
 from archive.ingest.clean import parse_dateline
@@ -125,7 +126,7 @@ PRONOUN_SPEAKER = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sentence:
     start: int
     end: int
@@ -163,7 +164,9 @@ class QuoteFinding:
 INITIAL = re.compile(r"(?<=\s)[A-Z]\.(?=\s[A-Z])")
 
 
+@lru_cache(maxsize=8)  # meetings and quotes both read an article's sentences
 def split_sentences(text):
+    """The sentences of `text` with their offsets, as a tuple: callers share it."""
     protected = ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
     protected = INITIAL.sub(lambda m: m.group(0).replace(".", "\x00"), protected)
     sentences, cursor = [], 0
@@ -174,7 +177,7 @@ def split_sentences(text):
         cursor = match.end()
     if text[cursor:].strip():
         sentences.append(Sentence(cursor, len(text), text[cursor:]))
-    return sentences
+    return tuple(sentences)
 
 
 def _status(text):
@@ -211,9 +214,7 @@ def _people_in(sentence, found: PeopleFound):
     """People in the sentence who can be participants: not "Putin's greetings", not the
     sender of a letter someone handed over."""
     keys = []
-    for m in found.mentions:
-        if m.kind != "person" or not sentence.start <= m.start < sentence.end:
-            continue
+    for m in found.people_between(sentence.start, sentence.end):
         local_start = m.start - sentence.start
         rest = sentence.text[local_start + len(m.text) :]
         if rest[:2] in {"'s", "’s"} and not POSSESSIVE_EVENT.match(rest[2:]):
@@ -610,11 +611,7 @@ def find_quotes(text, found: PeopleFound):
     sentences = split_sentences(text)
     last_speaker = None
     for sentence in sentences:
-        people = [
-            m
-            for m in found.mentions
-            if m.kind == "person" and sentence.start <= m.start < sentence.end
-        ]
+        people = found.people_between(sentence.start, sentence.end)
         quoted = list(QUOTE.finditer(sentence.text))
         outside = [
             m

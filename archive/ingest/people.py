@@ -12,6 +12,8 @@ Stages, each producing Mentions with character offsets into the text:
      that role ("the minister").
 """
 
+import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -296,6 +298,15 @@ class PeopleFound:
     mentions: list[Mention] = field(default_factory=list)
     new_people: dict[str, NewPerson] = field(default_factory=dict)
 
+    def people_between(self, start, end):
+        """Person mentions starting in [start, end), by binary search over the sorted list."""
+        if getattr(self, "_starts_of", None) is not self.mentions:
+            self._starts_of = self.mentions
+            self._starts = [m.start for m in self.mentions]
+        low = bisect.bisect_left(self._starts, start)
+        high = bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[low:high] if m.kind == "person"]
+
     def people(self):
         """Person keys in order of first mention."""
         seen = []
@@ -400,7 +411,7 @@ class PeopleMatcher:
                 tokens = name.split()
                 if any(t.lower() in NOT_NAMES for t in tokens) or len(tokens) < 2:
                     continue
-                if any(s < end and start < e for s, e in known_spans):
+                if known_spans.overlaps(start, end):
                     continue
                 if fold(name) in self.known_forms:
                     continue
@@ -450,7 +461,7 @@ class PeopleMatcher:
             end = self._boundary_end(text, folded, start, end)
             if end is None or (not text[start].isupper() and not _cjk(text[start])):
                 continue
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             found.append(Mention(start, end, text[start:end], "person", key, "short_form"))
         return found
@@ -485,7 +496,7 @@ class PeopleMatcher:
         found = []
         for match in ROLE_REFERENCE.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             role_text = match.group("role").lower()
             role = next(
@@ -515,7 +526,7 @@ class PeopleMatcher:
                 )
         for match in POSSESSIVE_ROLE.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             owner = match["owner"].lower().replace("’", "'")
             country = COUNTRY_ADJECTIVES.get(owner) or COUNTRY_NAMES.get(owner.removesuffix("'s"))
@@ -557,7 +568,7 @@ class PeopleMatcher:
         folded = fold(text)
         found = PeopleFound()
         mentions = _non_overlapping(self._gazetteer_mentions(text, folded))
-        spans = [(m.start, m.end) for m in mentions]
+        spans = Spans(mentions)
         titled = _non_overlapping(self._titled_mentions(text, spans))
         for mention in titled:
             name = mention.key[4:]
@@ -569,12 +580,12 @@ class PeopleMatcher:
             )
         mentions = _non_overlapping(mentions + titled)
         person_keys = [m.key for m in mentions if m.kind == "person"]
-        taken = [(m.start, m.end) for m in mentions]
+        taken = Spans(mentions)
         shorts = self._short_mentions(
             text, folded, self._short_forms(person_keys, found.new_people), taken
         )
         mentions = sorted(mentions + shorts, key=lambda m: m.start)
-        taken = [(m.start, m.end) for m in mentions]
+        taken = Spans(mentions)
         roles = self._role_mentions(text, mentions, on, taken)
         found.mentions = sorted(mentions + roles, key=lambda m: m.start)
         for mention in found.mentions:
@@ -615,17 +626,41 @@ def _country_of(title):
     return ""
 
 
+class Spans:
+    """Non-overlapping text spans, sorted, for overlap checks in logarithmic time (a text
+    dense with names must not make extraction quadratic)."""
+
+    def __init__(self, mentions):
+        ordered = sorted((m.start, m.end) for m in mentions)
+        self.starts = [s for s, _ in ordered]
+        # The furthest end among the spans up to each one, so overlapping input works too.
+        self.reach = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start, end):
+        i = bisect.bisect_left(self.starts, end)  # the spans starting before `end`
+        return i > 0 and self.reach[i - 1] > start
+
+
 def _non_overlapping(mentions):
     """Longest first, then leftmost; drop what overlaps an earlier choice."""
-    chosen = []
+    starts, ends, chosen = [], [], []
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(mention.end <= c.start or c.end <= mention.start for c in chosen):
-            chosen.append(mention)
+        i = bisect.bisect_left(starts, mention.start)
+        if (i > 0 and ends[i - 1] > mention.start) or (i < len(starts) and starts[i] < mention.end):
+            continue
+        starts.insert(i, mention.start)
+        ends.insert(i, mention.end)
+        chosen.append(mention)
     return sorted(chosen, key=lambda m: m.start)
 
 
-def sentence_around(text, index):
-    start = max(text.rfind(". ", 0, index), text.rfind("\n", 0, index)) + 1
-    stop_candidates = [i for i in (text.find(". ", index), text.find("\n", index)) if i != -1]
-    stop = min(stop_candidates) + 1 if stop_candidates else len(text)
+def sentence_around(text, index, reach=1000):
+    """The sentence holding `index`, at most `reach` characters either side of it (a search
+    unbounded by `reach` made a text dense with names quadratic)."""
+    low, high = max(0, index - reach), min(len(text), index + reach)
+    start = max(text.rfind(". ", low, index), text.rfind("\n", low, index), low - 1) + 1
+    stop_candidates = [
+        i for i in (text.find(". ", index, high), text.find("\n", index, high)) if i != -1
+    ]
+    stop = min(stop_candidates) + 1 if stop_candidates else high
     return text[start:stop].strip()

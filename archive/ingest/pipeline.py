@@ -10,9 +10,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import htmldate
 import trafilatura
+from trafilatura.utils import load_html
 
 from archive.ingest import dates
 from archive.ingest.clean import (
@@ -28,9 +30,15 @@ from archive.ingest.outlets import OutletFinding
 from archive.ingest.read import IngestError, RawDocument, decode, parse_json
 
 MAX_TITLE_CHARS = 1000
+# trafilatura's time grows faster than a page's element count: 300,000 nested tags in a
+# 1.2 MB page took 100 s. Article pages have a few thousand elements.
+MAX_HTML_ELEMENTS = 50_000
 MIN_BODY_CHARS = 40
 # Private-use characters the search highlighter uses as markers; never let input carry them.
 _MARKERS = dict.fromkeys(map(ord, "\ue000\ue001"))
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Unicode's control characters (category Cc) but tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -53,7 +61,7 @@ class Draft:
     main_text: str = ""  # the body from its dateline on, for de-duplication
     day_text: str = ""  # month and day from a dateline or time line, when the year is unknown
 
-    @property
+    @cached_property  # read only once the draft is complete
     def content_hash(self):
         return content_hash(self.main_text or self.body)
 
@@ -75,7 +83,7 @@ def content_hash(body):
 def clean_text(text):
     """Normalise Unicode, drop control characters and our highlight markers."""
     text = unicodedata.normalize("NFC", text).translate(_MARKERS)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", text)
     text = re.sub(r"[ \t\u00a0]+", " ", text)
     return re.sub(r" *\n *", "\n", text).strip()
 
@@ -154,6 +162,9 @@ def _from_text_dump(raw, decoded, outlets, today):
 
 
 def _from_html(raw, decoded, outlets, today):
+    tree = load_html(decoded.text)
+    if tree is not None and sum(1 for _ in tree.iter()) > MAX_HTML_ELEMENTS:
+        raise IngestError(f"HTML page too large: over {MAX_HTML_ELEMENTS:,} elements")
     document = trafilatura.bare_extraction(
         decoded.text,
         with_metadata=True,
@@ -237,6 +248,10 @@ def _from_record(raw, decoded, outlets, today):
     for name in ("url", "outlet", "published", "language"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise IngestError(f"malformed record: {name} must be text")
+    for name in ("title", "body", "url", "outlet", "published", "language"):
+        # JSON escapes can spell characters no text column can hold.
+        if _UNSTORABLE.search(record.get(name) or ""):
+            raise IngestError(f"malformed record: {name} contains a NUL or a lone surrogate")
     url = (record.get("url") or "").strip()
     if url and not url.startswith(("http://", "https://")):
         raise IngestError("malformed record: url must start with http:// or https://")

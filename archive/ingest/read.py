@@ -8,6 +8,7 @@ MAX_JSON_DEPTH for nested JSON.
 
 import codecs
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,14 @@ def iter_documents(paths, stdin=None):
         elif path.is_file():
             yield from _file_documents(path)
         else:
-            yield RawDocument(str(path), b"", "text", error=f"no such file or folder: {path}")
+            name = _display(path)
+            yield RawDocument(name, b"", "text", error=f"no such file or folder: {name}")
+
+
+def _display(path):
+    """The path as text that can be stored and printed: a file name that is not valid
+    UTF-8 (os.fsdecode keeps its bytes as lone surrogates) gets U+FFFD in their place."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _hidden(file, root):
@@ -77,7 +85,7 @@ def _file_documents(path):
         return
     with open(path, "rb") as handle:
         data = handle.read(MAX_DOCUMENT_BYTES + 1)
-    yield _document(str(path), data, fmt or sniff_format(data))
+    yield _document(_display(path), data, fmt or sniff_format(data))
 
 
 def _jsonl_documents(path):
@@ -88,7 +96,7 @@ def _jsonl_documents(path):
             if not line:
                 return
             number += 1
-            source = f"{path}#{number}"
+            source = f"{_display(path)}#{number}"
             if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
                 yield RawDocument(source, b"", "json", error=_too_large())
                 while line and not line.endswith(b"\n"):  # skip the rest of this line
@@ -140,8 +148,12 @@ def decode(data):
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 text = data.decode(encoding, errors="replace")
-                return _checked(DecodedText(text, encoding, lossless=False))
-            return _checked(DecodedText(text, encoding, lossless=True))
+                lossless = False
+            else:
+                lossless = True
+            if "\x00" in text:  # as for NUL bytes below; PostgreSQL text cannot hold it
+                raise IngestError("binary file: contains NUL characters, not text")
+            return _checked(DecodedText(text, encoding, lossless=lossless))
     if b"\x00" in data:
         raise IngestError("binary file: contains NUL bytes, not text")
     try:
@@ -165,10 +177,14 @@ def _mostly_utf8(data):
     return (bad <= 8 and non_ascii > bad * 4) or (bad <= 3 and bad * 200 < len(text))
 
 
+# Control characters other than tab, newline, form feed and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _checked(decoded):
     text = decoded.text
     sample = text[:20000]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    control = len(_CONTROL.findall(sample))
     replaced = sample.count("\ufffd")
     if control + replaced > max(8, len(sample) // 50):
         raise IngestError("binary file: too many control characters to be text")
@@ -202,3 +218,5 @@ def parse_json(text):
         raise IngestError(
             f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
+    except ValueError:  # an integer over Python's 4,300-digit conversion limit
+        raise IngestError("malformed JSON: a number too long to read") from None
