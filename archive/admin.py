@@ -631,7 +631,7 @@ class ArticleAdmin(ReviewedAdmin):
         if not search_term.strip():
             return found, may_have_duplicates
         try:
-            matching = Article.objects.search(search_term).values("pk")
+            matching = Article.objects.matching(search_term).values("pk")
         except QuerySyntaxError:
             return found, may_have_duplicates
         return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=matching)), False

@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -298,8 +298,19 @@ class Article(Reviewed):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
-            models.Index(fields=["-published_date", "-id"], name="article_published"),
-            models.Index(fields=["outlet", "-published_date"], name="article_outlet_published"),
+            # Lists run newest first with undated articles last (archive.search.NEWEST_FIRST);
+            # a plain descending index puts NULLs first and cannot serve that order.
+            models.Index(
+                F("published_date").desc(nulls_last=True), F("id").desc(), name="article_newest"
+            ),
+            # Forwards: oldest first, undated last; backwards: Meta.ordering.
+            models.Index(fields=["published_date", "id"], name="article_oldest"),
+            models.Index(
+                "outlet",
+                F("published_date").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_outlet_newest",
+            ),
         ]
 
     def __str__(self):
@@ -307,6 +318,33 @@ class Article(Reviewed):
 
     def get_absolute_url(self):
         return reverse("archive:article-detail", args=[self.pk])
+
+
+class ArticleMonthCount(models.Model):
+    """How many shown articles each month holds (undated ones: no month), per outlet and
+    language.
+
+    Kept by triggers on the article table (migration 0006), never written by the code: the
+    date archive's calendar and the outlets' article counts read these few thousand rows
+    instead of counting a million articles on every page.
+    """
+
+    month = models.DateField(null=True)
+    outlet_id = models.BigIntegerField(null=True)  # no foreign key: outlets can be merged away
+    language = models.CharField(max_length=8)
+    articles = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "outlet_id", "language"],
+                nulls_distinct=False,
+                name="article_month_count_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month or 'undated'} {self.outlet_id} {self.language}: {self.articles}"
 
 
 class ArticleSource(models.Model):

@@ -66,6 +66,8 @@ ARCHIVE_MODELS = (
     "archive.mention",
     "archive.quote",
 )
+# Kept by the database from the articles (triggers): rebuilt as the articles load, not exported.
+DERIVED_MODELS = ("archive.articlemonthcount",)
 # Curators' accounts (with their password hashes) and what they did in the admin.
 ACCOUNT_MODELS = ("auth.group", "auth.user", "admin.logentry")
 # Matched by natural key in the target database, not created with the exported pk.

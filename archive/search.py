@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -54,6 +55,19 @@ PREFIX_STEM_SLACK = 3
 MIN_PREFIX_STEM_LENGTH = 5
 
 LISTING_DEFERRED = ("body", "raw_text", "raw_bytes", "names_text", "search_vector")
+NEWEST_FIRST = (F("published_date").desc(nulls_last=True), F("id").desc())
+
+
+def ranked_matches():
+    """How many of the newest matches relevance ranks (settings.ARCHIVE_RANKED_MATCHES).
+
+    Ranking reads the vector of every article it ranks, and a broad search matches hundreds
+    of thousands. Relevance is therefore computed among the newest matches only; facet
+    counts of a broad search are counted among them too. What this costs: an older article
+    that would rank first is not on the relevance-sorted pages of a search that matches
+    more articles than this (sorting by date, or narrowing, reaches it).
+    """
+    return settings.ARCHIVE_RANKED_MATCHES
 
 
 def _weighted_vector(config):
@@ -386,19 +400,26 @@ class ArticleQuerySet(models.QuerySet):
         """
         if isinstance(search, str):
             search = ArticleSearch.parse(search)
-        condition = search.matches()
-        if search.people:
-            if mentions is None:
-                mentions = self.model.mentions.field.model.objects.all()
-            mentioning = mentions.filter(person__in=search.people).values("article_id")
-            condition |= Q(pk__in=mentioning)
-        return self.filter(condition)
+        if not search.people:
+            return self.filter(search.matches())
+        if mentions is None:
+            mentions = self.model.mentions.field.model.objects.all()
+        # A UNION of the two ways to match, not an OR: each side can use its own index.
+        by_text = self.model.objects.filter(search.matches()).values("pk")
+        by_mention = mentions.filter(person__in=search.people).values("article_id")
+        return self.filter(pk__in=by_text.union(by_mention))
+
+    def newest(self):
+        """The ids of the newest rows, as many as relevance ranks, as a subquery."""
+        return self.order_by(*NEWEST_FIRST).values("pk")[: ranked_matches()]
 
     def ranked(self, search):
-        """Best first by weighted relevance (title A above lead and names B above body C)."""
-        return self.annotate(rank=SearchRank(F("search_vector"), search.by_language())).order_by(
-            "-rank", F("published_date").desc(nulls_last=True), "-id"
-        )
+        """Best first by weighted relevance (title A above lead and names B above body C),
+        among the newest of these articles (see `ranked_matches`)."""
+        candidates = self.model.objects.listing().filter(pk__in=self.newest())
+        return candidates.annotate(
+            rank=SearchRank(F("search_vector"), search.by_language())
+        ).order_by("-rank", *NEWEST_FIRST)
 
     def search(self, search):
         """Articles matching `search` (text or ArticleSearch), best first."""

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter
+from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter, QuickSelect
 from archive.models import Article, Meeting, Person
 from tests import factories as f
 
@@ -70,3 +70,14 @@ def test_country_pair_needs_a_participant_from_each(archive_world):
     f.make_meeting(participants=[archive_world.shoigu, archive_world.gerasimov])
     pair = MeetingFilter(QueryDict("country=RU&with_country=CN"), queryset=Meeting.objects.all())
     assert set(pair.qs) == {archive_world.beijing_talks, archive_world.moscow_visit}
+
+
+def test_quick_select_escapes_labels_and_marks_the_chosen_option():
+    widget = QuickSelect(choices=[("", "---------"), ("a-b", 'A <script>"x"</script>'), ("c", "C")])
+    html = widget.render("person", "a-b", attrs={"id": "id_person"})
+    assert html.startswith('<select id="id_person" name="person">')
+    assert (
+        '<option value="a-b" selected>A &lt;script&gt;&quot;x&quot;&lt;/script&gt;</option>' in html
+    )
+    assert '<option value="c">C</option>' in html
+    assert "<script>" not in html

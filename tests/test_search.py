@@ -17,6 +17,7 @@ from tests.factories import (
     make_article,
     make_mention,
     make_organization,
+    make_outlet,
     make_person,
 )
 
@@ -219,3 +220,79 @@ def test_search_of_dated_articles_breaks_rank_ties_by_date():
     newer = make_article(body="Talks.", published_date=datetime.date(2024, 1, 1))
     undated = make_article(body="Talks.")
     assert list(Article.objects.search("talks")) == [newer, older, undated]
+
+
+# Bounded work on broad searches (archive/paging.py, ranked_matches) ------------------------
+
+
+@pytest.fixture
+def broad_archive(db):
+    """Six articles about drills, newest first; the oldest is the only one with the word in
+    its title, so unbounded ranking would put it first."""
+    oldest = make_article(
+        title="Drills", body="Naval drills. " * 5, published_date=datetime.date(2020, 1, 1)
+    )
+    newer = [
+        make_article(
+            title=f"Report {n}",
+            body=f"Report {n}: the navy held drills in the north.",
+            published_date=datetime.date(2021, 1, n),
+        )
+        for n in range(1, 6)
+    ]
+    return oldest, newer
+
+
+def test_relevance_is_ranked_among_the_newest_matches(broad_archive, settings):
+    oldest, newer = broad_archive
+    assert Article.objects.search("drills").first() == oldest
+    settings.ARCHIVE_RANKED_MATCHES = 3
+    ranked = list(Article.objects.search("drills"))
+    assert set(ranked) == set(newer[2:])
+    settings.ARCHIVE_RANKED_MATCHES = 6
+    assert Article.objects.search("drills").first() == oldest
+
+
+def test_the_search_page_says_when_relevance_was_ranked_among_the_newest(
+    client, broad_archive, settings
+):
+    oldest, _ = broad_archive
+    settings.ARCHIVE_RANKED_MATCHES = 3
+    page = client.get("/search/", {"q": "drills"})
+    assert page.context["result_count"] == 6
+    assert len(page.context["articles"]) == 3
+    assert "relevance is ranked among the 3 newest of them" in page.content.decode()
+    by_date = client.get("/search/", {"q": "drills", "sort": "oldest"})
+    assert by_date.context["articles"][0] == oldest
+    assert "ranked among" not in by_date.content.decode()
+
+
+def test_broad_counts_are_estimated_and_pages_stop_at_the_exact_limit(
+    client, broad_archive, settings
+):
+    settings.ARCHIVE_EXACT_COUNT_LIMIT = 4
+    page = client.get("/search/", {"q": "drills", "sort": "newest"})
+    paginator = page.context["paginator"]
+    assert paginator.estimated and paginator.count == 4
+    assert page.context["result_count"] >= 5  # the planner's estimate, never below what was counted
+    assert "About " in page.content.decode()
+    settings.ARCHIVE_EXACT_COUNT_LIMIT = 6
+    page = client.get("/search/", {"q": "drills", "sort": "newest"})
+    assert not page.context["paginator"].estimated
+    assert page.context["result_count"] == 6
+    assert "About " not in page.content.decode()
+
+
+def test_facets_of_a_broad_search_count_among_the_newest(client, broad_archive, settings):
+    oldest, _ = broad_archive
+    oldest.outlet = outlet = make_outlet(name="Old Gazette")
+    oldest.save()
+    settings.ARCHIVE_RANKED_MATCHES = 5
+    facets = {facet.name: facet for facet in client.get("/search/?q=drills").context["facets"]}
+    assert facets["outlet"].sampled and facets["outlet"].values == []  # only the oldest has one
+    assert sum(v.count for v in facets["language"].values) == 5
+    settings.ARCHIVE_RANKED_MATCHES = 6
+    facets = {facet.name: facet for facet in client.get("/search/?q=drills").context["facets"]}
+    assert not facets["outlet"].sampled
+    assert [(v.label, v.count) for v in facets["outlet"].values] == [(outlet.name, 1)]
+    assert sum(v.count for v in facets["language"].values) == 6

@@ -3,11 +3,11 @@
 import datetime
 from collections import OrderedDict
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q
-from django.db.models.functions import TruncMonth
-from django.http import HttpResponse
+from django.db.models import F, Max, Min, Prefetch, Q, Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import (
     ArchiveIndexView,
@@ -23,12 +23,14 @@ from archive.filters import ArticleOutletFilter
 from archive.formatting import web_url
 from archive.models import (
     Article,
+    ArticleMonthCount,
     ArticleSource,
     MeetingReport,
     Mention,
     Participation,
     Quote,
 )
+from archive.paging import BoundedPaginator
 from archive.search import LISTING_DEFERRED
 from archive.views.mixins import ExportMixin, SectionMixin
 from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, shown
@@ -116,20 +118,32 @@ class ArticleRawView(View):
         return response
 
 
-def period_counts(articles):
+def kept_counts(outlet=None, language=""):
+    """The counts the database keeps per month, outlet and language (ArticleMonthCount),
+    under the archive pages' filters."""
+    rows = ArticleMonthCount.objects.filter(articles__gt=0)
+    if outlet is not None:
+        rows = rows.filter(outlet_id=outlet.pk)
+    if language:
+        rows = rows.filter(language=language)
+    return rows
+
+
+def period_counts(outlet=None, language=""):
     """{year: {"count": n, "months": {first-of-month: n}}} for dated articles, in order."""
     rows = (
-        articles.order_by()
-        .annotate(month=TruncMonth("published_date"))
+        kept_counts(outlet, language)
+        .filter(month__isnull=False)
         .values_list("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("articles"))
         .order_by("month")
     )
     years = OrderedDict()
     for month, n in rows:
-        year = years.setdefault(month.year, {"count": 0, "months": OrderedDict()})
-        year["count"] += n
-        year["months"][month] = n
+        if n:
+            year = years.setdefault(month.year, {"count": 0, "months": OrderedDict()})
+            year["count"] += n
+            year["months"][month] = n
     return years
 
 
@@ -146,6 +160,7 @@ class ArticleListMixin(SectionMixin, ExportMixin):
 
     section = "archive"
     paginate_by = 30
+    paginator_class = BoundedPaginator
     template_name = "archive/article_archive.html"
     export_class = ArticleExport
     export_name = "articles"
@@ -164,18 +179,30 @@ class ArticleListMixin(SectionMixin, ExportMixin):
     def get_export_queryset(self):
         return self.get_queryset()
 
-    def calendar_articles(self):
-        if self.dated:
-            return self.filterset.qs
-        return self.filterset_for(shown(Article.objects).filter(published_date__isnull=False)).qs
+    @cached_property
+    def chosen_filters(self):
+        """The valid filters (outlet, language) as arguments of kept_counts."""
+        if not self.filterset.is_bound:
+            return {}
+        self.filterset.form.is_valid()
+        chosen = self.filterset.form.cleaned_data
+        return {"outlet": chosen.get("outlet"), "language": chosen.get("language")}
+
+    @cached_property
+    def calendar(self):
+        return period_counts(**self.chosen_filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        undated = self.filterset_for(shown(Article.objects).filter(published_date__isnull=True)).qs
+        if self.dated:
+            undated = kept_counts(**self.chosen_filters).filter(month__isnull=True)
+            undated_count = undated.aggregate(n=Sum("articles"))["n"] or 0
+        else:
+            undated_count = context["paginator"].total
         context.update(
             filter=self.filterset,
-            calendar=period_counts(self.calendar_articles()),
-            undated_count=undated.count() if self.dated else context["paginator"].count,
+            calendar=self.calendar,
+            undated_count=undated_count,
         )
         return context
 
@@ -190,6 +217,15 @@ class ArticleDateMixin(ArticleListMixin):
     make_object_list = True
     month_format = "%m"
 
+    def get_dated_items(self):
+        # Django's date views compute the neighbouring periods with date arithmetic, which
+        # overflows at 0001-01-01 and 9999-12-31; like Django's own "Date out of range"
+        # for the year after 9999, such a period is not found.
+        try:
+            return super().get_dated_items()
+        except OverflowError as error:
+            raise Http404("Date out of range") from error
+
     def get_export_queryset(self):
         return self.get_dated_items()[1]
 
@@ -197,7 +233,7 @@ class ArticleDateMixin(ArticleListMixin):
 def _period_link(name, when, **query):
     if when is None:
         return None
-    kwargs = {"year": when.year}
+    kwargs = {"year": f"{when.year:04d}"}
     if name in {"archive-month", "archive-day"}:
         kwargs["month"] = f"{when.month:02d}"
     if name == "archive-day":
@@ -206,6 +242,11 @@ def _period_link(name, when, **query):
 
 
 class ArticleArchiveIndexView(ArticleDateMixin, ArchiveIndexView):
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The years, from the calendar rather than a DISTINCT over every article."""
+        years = [datetime.date(year, 1, 1) for year in self.calendar]
+        return years[::-1] if ordering == "DESC" else years
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading="Archive", period="all", **kwargs)
 

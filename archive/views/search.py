@@ -7,7 +7,8 @@ from archive import names
 from archive.exports import ArticleExport
 from archive.filters import ArticleSearchFilter
 from archive.models import Article
-from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH
+from archive.paging import BoundedPaginator
+from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, ranked_matches
 from archive.views.mixins import ExportMixin, SectionMixin
 from archive.visibility import shown
 
@@ -18,6 +19,7 @@ class HomeView(SectionMixin, ListView):
     template_name = "archive/home.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = BoundedPaginator
     section = "home"
 
     def get_queryset(self):
@@ -25,7 +27,8 @@ class HomeView(SectionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["article_count"] = context["paginator"].count
+        paginator = context["paginator"]
+        context.update(article_count=paginator.total, count_estimated=paginator.estimated)
         return context
 
 
@@ -39,6 +42,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     filterset_class = ArticleSearchFilter
     template_name = "archive/search.html"
     paginate_by = 20
+    paginator_class = BoundedPaginator
     strict = False
     section = "search"
     export_class = ArticleExport
@@ -56,7 +60,15 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
             for article in articles:
                 article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
-        count = context["paginator"].count
+        # Sorted by relevance, the pages hold the best of the newest matches only
+        # (ranked_matches()); the number of results is that of every match.
+        matches = context["paginator"]
+        ranked_among = None
+        if filterset.sort == "relevance":
+            matches = BoundedPaginator(filterset.narrowed(), self.paginate_by)
+            if matches.total > ranked_matches():
+                ranked_among = ranked_matches()
+        count = matches.total
         suggestions = []
         if search and search.is_plain_words and not filterset.people and count < SUGGEST_BELOW:
             suggestions = names.similar_names(search.text)
@@ -67,8 +79,11 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             query_errors=query_errors,
             people=filterset.people,
             suggestions=suggestions,
-            facets=[] if query_errors else filterset.facets(),
+            facets=[] if query_errors else filterset.facets(count),
             result_count=count,
+            count_estimated=matches.estimated,
+            ranked_among=ranked_among,
+            facet_sample=ranked_matches(),
             sort=filterset.sort,
             refining=any(
                 value and name not in {"q", "page", "format"}

@@ -1,0 +1,51 @@
+"""Paging through lists that may hold a million rows without counting them all.
+
+Counting every match of a broad search ("cooperation" in a third of the archive) costs as
+much as reading them. Lists count exactly up to settings.ARCHIVE_EXACT_COUNT_LIMIT rows;
+past that, the count is PostgreSQL's planner estimate, shown as "about N", and pages
+reach as far as the exact count did. Narrowing the search or the dates reaches the rest.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class BoundedPaginator(Paginator):
+    @cached_property
+    def exact_count_limit(self):
+        return settings.ARCHIVE_EXACT_COUNT_LIMIT
+
+    @cached_property
+    def total(self):
+        """The number of rows: exact up to the limit, an estimate above it."""
+        exact = self._counted
+        if exact <= self.exact_count_limit:
+            return exact
+        return max(planner_estimate(self.object_list), exact)
+
+    @property
+    def estimated(self):
+        return self._counted > self.exact_count_limit
+
+    @cached_property
+    def count(self):
+        """What the pages reach: every row, or the first EXACT_COUNT_LIMIT of them."""
+        return min(self._counted, self.exact_count_limit)
+
+    @cached_property
+    def _counted(self):
+        rows = self.object_list
+        if hasattr(rows, "query"):  # a QuerySet: count at most one row past the limit
+            return rows.order_by().values("pk")[: self.exact_count_limit + 1].count()
+        return len(rows)
+
+
+def planner_estimate(queryset):
+    """PostgreSQL's estimate of the rows `queryset` returns, from EXPLAIN (no execution)."""
+    plan = queryset.order_by().explain(format="json")
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
