@@ -13,6 +13,7 @@ last one out stops the server. Pids of launchers that died without cleaning up (
 are pruned, so a stale registration never keeps the server up or blocks a start.
 
 Usage: python -m archive.launcher serve [--host H] [--port P] [--no-demo]
+       python -m archive.launcher production [--host H] [--port P] [--workers N]
        python -m archive.launcher manage COMMAND [ARGS...]
        python -m archive.launcher pytest [ARGS...]
        python -m archive.launcher exec -- PROGRAM [ARGS...]
@@ -251,6 +252,8 @@ def main(argv=None):
         return with_database([[sys.executable, "-m", "pytest", *args]])
     if mode == "exec":
         return with_database([args[1:] if args[:1] == ["--"] else args])
+    if mode == "production":
+        return production(args)
 
     parser = argparse.ArgumentParser(
         prog="archive.launcher", description="Serve the archive; see the module docstring."
@@ -270,6 +273,54 @@ def main(argv=None):
         commands.append([*MANAGE, "load_demo", "--if-empty"])
     commands.append([*MANAGE, "runserver", f"{options.host}:{options.port}"])
     return with_database(commands, env)
+
+
+def production(argv):
+    """Migrate, collect static files and serve with gunicorn, DEBUG off.
+
+    gunicorn's sync workers, each a process with one persistent database connection
+    (CONN_MAX_AGE); whitenoise serves the compressed, hashed static files. SIGTERM stops
+    gunicorn gracefully (workers finish their requests), Ctrl-C at once; either way the
+    embedded database stops after it. GUNICORN_CMD_ARGS adds gunicorn options, e.g.
+    "--access-logfile -".
+    """
+    parser = argparse.ArgumentParser(
+        prog="archive.launcher production",
+        description="Serve the archive with gunicorn and production settings (DEBUG off).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", default="8000", help="port to listen on")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn worker processes (default: 2 x CPU cores + 1)",
+    )
+    options = parser.parse_args(argv)
+    if os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
+        parser.error("DEBUG is on in the environment; production serves with DEBUG off")
+    env = dict(os.environ, DEBUG="0")
+    env["ALLOWED_HOSTS"] = ",".join(allowed_hosts(env.get("ALLOWED_HOSTS", ""), options.host))
+    host = f"[{options.host}]" if ":" in options.host else options.host  # IPv6
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "archive.wsgi:application",
+        f"--chdir={BASE_DIR}",
+        f"--bind={host}:{options.port}",
+        f"--workers={options.workers}",
+        "--graceful-timeout=20",
+        "--no-control-socket",  # gunicornc is not used; one fixed path per user would clash
+    ]
+    return with_database(
+        [
+            [*MANAGE, "migrate", "--no-input", "-v", "0"],
+            [*MANAGE, "collectstatic", "--no-input", "-v", "0"],
+            gunicorn,
+        ],
+        env,
+    )
 
 
 def allowed_hosts(configured, host):

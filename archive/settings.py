@@ -6,8 +6,13 @@ SECRET_KEY     required when DEBUG is off.
 DEBUG          "1"/"true" to turn on; off by default.
 ALLOWED_HOSTS  comma-separated; defaults to localhost names.
 SECURE_SSL     "1" behind HTTPS: secure cookies, HSTS and the HTTPS redirect.
+CONN_MAX_AGE   seconds a database connection is kept for reuse (default 60; 0: none).
+DATABASE_REPLICA_URLS  comma-separated URLs of streaming replicas of DATABASE_URL; public
+               pages read from them (docs/scaling.md).
+DATABASE_REPLICA_RETRY_SECONDS  how long an unreachable replica is left alone; 30.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,12 +53,41 @@ if not os.environ.get("DATABASE_URL"):
         "DATABASE_URL is not set. Run commands through the launcher, which starts the "
         "embedded PostgreSQL: ./run manage <command> (or python manage.py <command>)."
     )
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+# Persistent connections: each server thread keeps its connection for CONN_MAX_AGE seconds
+# (0: a new one per request) and tests a reused one before the request's first query, so a
+# database restart costs no request once the database is back (README, "Production and load").
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", 60))
+    )
+}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The embedded server's URL names its unix-socket folder as ?host=; Django's own tools
 # (dbshell, the test runner) look for it in HOST.
 if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+
+
+def replica_database(url, primary):
+    """A streaming replica's settings: its own address, the rest (connection reuse, health
+    checks, OPTIONS) as the primary's. A replica that does not answer costs a request at
+    most connect_timeout seconds before its reads go elsewhere. In tests it mirrors the
+    primary's test database (Django's TEST MIRROR), which is not created twice."""
+    own = dj_database_url.parse(url)
+    options = {"connect_timeout": 3, **primary.get("OPTIONS", {}), **own.get("OPTIONS", {})}
+    host = options.pop("host", None) or own["HOST"]
+    address = {key: own[key] for key in ("NAME", "USER", "PASSWORD", "PORT")}
+    return {**primary, **address, "HOST": host, "OPTIONS": options, "TEST": {"MIRROR": "default"}}
+
+
+# Reads of public pages go to the replicas, everything else to the primary: archive/replicas.py.
+REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for number, url in enumerate(REPLICA_URLS, start=1):
+    DATABASES[f"replica_{number}"] = replica_database(url, DATABASES["default"])
+if REPLICA_URLS:
+    DATABASE_ROUTERS = ["archive.routers.ReplicaRouter"]
+# How long a replica that could not be reached is left alone.
+DATABASE_REPLICA_RETRY_SECONDS = int(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", 30))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,18 +99,27 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "csp",
+    "axes",
     "archive",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Turns "database unreachable" into a 503 page (templates/503.html) instead of a 500.
+    "archive.middleware.DatabaseUnavailableMiddleware",
+    # Before sessions and authentication, which then read from the request's database.
+    "archive.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -124,6 +167,48 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Bounded work on broad searches and long lists (archive/paging.py, archive/search.py):
+# lists count exactly up to this many rows and estimate beyond; relevance is ranked, and
+# facets of broad searches counted, among this many newest matches.
+ARCHIVE_EXACT_COUNT_LIMIT = 10_000
+ARCHIVE_RANKED_MATCHES = 1_000
+
+# Security ---------------------------------------------------------------------------------
+# Pages carry no inline script or style: everything comes from our own static files, so
+# the policy can be strict. The admin (Django 5.2) needs nothing more: its scripts are
+# files, its data travels in data- attributes, and its scripts set styles through the
+# CSSOM, which style-src does not govern. https://django-csp.readthedocs.io/en/4.0/
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login attempts (django-axes): after 5 failures for one username from one address, that
+# pair is refused (HTTP 429) for 15 minutes after its last failure; a success before then
+# clears the count. The pair, not the address alone, so a curator sharing an office
+# address with someone who mistypes is not locked out, and not the username alone, so no
+# one can lock a curator out from elsewhere. The address is REMOTE_ADDR: behind a proxy
+# that is the proxy's, and the limit becomes one per username. Tests log in with
+# client.force_login(): axes needs the request that client.login() does not pass.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "archive.security.lockout_response"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
