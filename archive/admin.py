@@ -140,6 +140,9 @@ class CurationAdmin(admin.ModelAdmin):
             if isinstance(record, MeetingReport):
                 curation.keep_report(record)
         formset.save_m2m()
+        if formset.model is Mention:  # the names an article is found by follow its mentions
+            articles = {m.article_id for m in [*instances, *formset.deleted_objects]}
+            curation.refresh_names_text(Article.objects.filter(pk__in=articles))
 
 
 class ReviewedAdmin(CurationAdmin):

@@ -24,6 +24,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from archive.ingest.extract import searchable_names
 from archive.models import (
     CURATED_STATUSES,
     Article,
@@ -41,6 +42,7 @@ from archive.models import (
     Quote,
     ReviewStatus,
 )
+from archive.visibility import shown
 
 # Fields that record the review itself, never listed as "edited by a curator".
 BOOKKEEPING_FIELDS = frozenset({"review_reasons", "curated_fields", "created_at", "updated_at"})
@@ -93,6 +95,8 @@ def set_review_status(queryset, status):
     queryset.model.objects.bulk_update(
         records, ["review_status", "review_reasons", "curated_fields", "updated_at"]
     )
+    if queryset.model is Mention:  # a rejected mention's names no longer find its article
+        refresh_names_text(Article.objects.filter(mentions__in=[r.pk for r in records]))
     return len(records)
 
 
@@ -568,11 +572,13 @@ def _merge_meeting(survivor, loser, moved):
 def refresh_names_text(articles):
     """Rewrite the names searched with `articles`: every name of every person they mention.
 
-    The same denormalisation ArticleExtractor.apply writes; a merge adds names to a person.
+    The same denormalisation ArticleExtractor.apply writes; a merge adds names to a person,
+    a rejected mention takes its person's names away.
     """
     articles = list(articles.distinct().only("pk"))
     mentions = list(
-        Mention.objects.filter(article__in=articles, person__isnull=False)
+        shown(Mention.objects)
+        .filter(article__in=articles, person__isnull=False)
         .select_related("person")
         .only("article_id", "person__name")
     )
@@ -585,7 +591,7 @@ def refresh_names_text(articles):
         found.add(mention.person.name)
         found.update(aliases.get(mention.person_id, ()))
     for article in articles:
-        article.names_text = " ".join(sorted(names.get(article.pk, ())))
+        article.names_text = searchable_names(names.get(article.pk, ()))
     Article.objects.bulk_update(articles, ["names_text"])
 
 

@@ -35,6 +35,7 @@ from archive.models import (
     Position,
     Role,
 )
+from archive.paging import planner_estimate
 from archive.search import NEWEST_FIRST, ArticleSearch, QuerySyntaxError, ranked_matches
 from archive.visibility import SHOWN_MEETING, shown
 
@@ -200,6 +201,12 @@ class ArticleOutletFilter(ArticleFilter):
     outlet = SlugFilter(queryset=Outlet.objects.all(), label="Outlet")
 
 
+@dataclass(frozen=True)
+class Sample:
+    ids: list
+    complete: bool  # the ids are every article selected, not only the newest of them
+
+
 @dataclass
 class FacetValue:
     value: str
@@ -305,26 +312,48 @@ class ArticleSearchFilter(ArticleOutletFilter):
         queryset = super().filter_queryset(queryset, without)
         if not self.search:
             return queryset
-        return queryset.matching(self.search, mentions=shown(Mention.objects))
+        return queryset.matching(self.search)
+
+    def sample(self, without=None):
+        """The newest `ranked_matches()` articles the search and the filters (all but
+        `without`) select, as ids, newest first: one query that relevance ranking, facet
+        counts and the result count share, however broad the search."""
+        samples = self.__dict__.setdefault("_samples", {})
+        if without not in samples:
+            size = ranked_matches()
+            ids = list(
+                self.narrowed(without)
+                .order_by(*NEWEST_FIRST)
+                .values_list("pk", flat=True)[: size + 1]
+            )
+            samples[without] = Sample(ids[:size], complete=len(ids) <= size)
+        return samples[without]
+
+    @cached_property
+    def result_count(self):
+        """(count, estimated): exact when the sample holds every match, else the planner's
+        estimate (at least one more than the sample)."""
+        sample = self.sample()
+        if sample.complete:
+            return len(sample.ids), False
+        return max(planner_estimate(self.narrowed()), len(sample.ids) + 1), True
 
     def ordered(self, queryset):
         if self.sort == "relevance":
-            return queryset.ranked(self.search)
+            return queryset.ranked(self.search, among=self.sample().ids)
         if self.sort == "oldest":
             return queryset.order_by(F("published_date").asc(nulls_last=True), "id")
         return super().ordered(queryset)
 
-    def facets(self, result_count=None):
+    def facets(self):
         """Counts per value of each filter for the current search and the *other* filters.
 
         Leaving a facet's own filter out lets a reader see, and switch to, its other values.
-        Counting across a broad search or the whole archive would read every row: past
-        `ranked_matches()` articles, the counts are those among the newest, and say so.
-        `result_count`, if known, is the number of articles with every filter applied.
+        Counting across a broad search or the whole archive would read every row: the
+        counts are those among the sample (`sample()`), marked when it is not every match.
         """
-        sample = ranked_matches()
-        if result_count is None:
-            result_count = self.narrowed().values("pk")[: sample + 1].count()
+        if self.is_bound:
+            self.form.is_valid()
         facets = [
             ("outlet", "Outlet", self._outlet_counts),
             ("person", "People mentioned", self._person_counts),
@@ -334,26 +363,21 @@ class ArticleSearchFilter(ArticleOutletFilter):
             ("meeting_kind", "Reports a meeting of kind", self._meeting_kind_counts),
             ("language", "Language", self._language_counts),
         ]
-        return [self._facet(*facet, result_count, sample) for facet in facets]
+        return [self._facet(*facet) for facet in facets]
 
-    def _facet(self, name, label, counts, result_count, sample):
+    def _facet(self, name, label, counts):
         current = self.form.cleaned_data.get(name) if self.is_bound else None
-        base = self.narrowed(without=name).order_by()
-        if current in (None, ""):  # the same articles as the results
-            sampled = result_count > sample
-        else:
-            sampled = base.values("pk")[sample : sample + 1].exists()
-        articles = base.newest() if sampled else base.values("pk")
+        sample = self.sample() if current in (None, "") else self.sample(without=name)
         current = getattr(current, "slug", current)
         values = []
-        for value, text, count in counts(articles)[:FACET_SIZE]:
+        for value, text, count in counts(sample.ids)[:FACET_SIZE]:
             selected = str(value) == str(current)
             values.append(
                 FacetValue(
                     str(value), str(text), count, selected, self._toggle(name, value, selected)
                 )
             )
-        return Facet(name, label, values, sampled)
+        return Facet(name, label, values, sampled=not sample.complete)
 
     def _toggle(self, name, value, selected):
         """The link that selects this value, or clears it when it is already selected."""

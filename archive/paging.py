@@ -14,6 +14,12 @@ from django.utils.functional import cached_property
 
 
 class BoundedPaginator(Paginator):
+    """`known`: (count, estimated) when the caller has counted (or estimated) already."""
+
+    def __init__(self, *args, known=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = known
+
     @cached_property
     def exact_count_limit(self):
         return settings.ARCHIVE_EXACT_COUNT_LIMIT
@@ -21,6 +27,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def total(self):
         """The number of rows: exact up to the limit, an estimate above it."""
+        if self.known:
+            return self.known[0]
         exact = self._counted
         if exact <= self.exact_count_limit:
             return exact
@@ -28,6 +36,8 @@ class BoundedPaginator(Paginator):
 
     @property
     def estimated(self):
+        if self.known:
+            return self.known[1]
         return self._counted > self.exact_count_limit
 
     @cached_property
@@ -37,6 +47,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _counted(self):
+        if self.known:
+            return self.known[0]
         rows = self.object_list
         if hasattr(rows, "query"):  # a QuerySet: count at most one row past the limit
             return rows.order_by().values("pk")[: self.exact_count_limit + 1].count()

@@ -391,32 +391,27 @@ class ArticleQuerySet(models.QuerySet):
         """Columns a list of articles shows: no bodies, raw text or vectors."""
         return self.select_related("outlet").defer(*LISTING_DEFERRED)
 
-    def matching(self, search, mentions=None):
+    def matching(self, search):
         """Articles that match `search` (text or ArticleSearch), unranked.
 
-        Articles with a Mention of a person the query names match too, even when their
-        text spells the name in a way the query's words do not reach. `mentions` limits
-        which Mention rows count (public pages leave out rejected ones); default all.
+        Every spelling of every person an article mentions is in its `names_text` (written
+        at import, rewritten when curators merge people or reject mentions), so a search
+        for a person's name reaches the articles that mention them through the index alone.
         """
         if isinstance(search, str):
             search = ArticleSearch.parse(search)
-        if not search.people:
-            return self.filter(search.matches())
-        if mentions is None:
-            mentions = self.model.mentions.field.model.objects.all()
-        # A UNION of the two ways to match, not an OR: each side can use its own index.
-        by_text = self.model.objects.filter(search.matches()).values("pk")
-        by_mention = mentions.filter(person__in=search.people).values("article_id")
-        return self.filter(pk__in=by_text.union(by_mention))
+        return self.filter(search.matches())
 
     def newest(self):
         """The ids of the newest rows, as many as relevance ranks, as a subquery."""
         return self.order_by(*NEWEST_FIRST).values("pk")[: ranked_matches()]
 
-    def ranked(self, search):
+    def ranked(self, search, among=None):
         """Best first by weighted relevance (title A above lead and names B above body C),
-        among the newest of these articles (see `ranked_matches`)."""
-        candidates = self.model.objects.listing().filter(pk__in=self.newest())
+        among `among` (ids), by default the newest of these articles (see `ranked_matches`)."""
+        candidates = self.model.objects.listing().filter(
+            pk__in=self.newest() if among is None else among
+        )
         return candidates.annotate(
             rank=SearchRank(F("search_vector"), search.by_language())
         ).order_by("-rank", *NEWEST_FIRST)

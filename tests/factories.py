@@ -3,6 +3,7 @@
 import hashlib
 import itertools
 
+from archive.curation import refresh_names_text
 from archive.models import (
     Article,
     ArticleSource,
@@ -81,7 +82,10 @@ def make_mention(article, entity, text=None, **fields):
         start = 0
     key = "person" if isinstance(entity, Person) else "organization"
     defaults = {"start": start, "end": start + len(text), "text": text}
-    return Mention.objects.create(article=article, **{key: entity}, **{**defaults, **fields})
+    mention = Mention.objects.create(article=article, **{key: entity}, **{**defaults, **fields})
+    # As the importer does: the article is found by every name of the people it mentions.
+    refresh_names_text(Article.objects.filter(pk=article.pk))
+    return mention
 
 
 def make_quote(article, person, text="We agreed to deepen cooperation.", **fields):

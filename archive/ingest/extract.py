@@ -17,6 +17,17 @@ EXTRACTOR = "rules-v1"
 # the time one hostile document can take (tests/hostile/test_importer_limits.py). A longer
 # text is stored whole.
 MAX_EXTRACTED_CHARS = 200_000
+# Stop words between the names in an article's names_text: a tsvector keeps their positions
+# without indexing them, so more of them than the widest NEAR search allows
+# (archive.search.MAX_NEAR_DISTANCE) keep phrase and proximity searches from spanning two
+# people ("Belousov NEAR/2 Dong" must not match every article that names both).
+NAME_GAP_WORDS = 24
+NAME_GAP = " " + " ".join(["the"] * NAME_GAP_WORDS) + " "
+
+
+def searchable_names(names):
+    """An article's names_text: the names it is found by, each apart from the others."""
+    return NAME_GAP.join(sorted(names))
 
 
 @dataclass

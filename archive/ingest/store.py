@@ -38,7 +38,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive.ingest.extract import EXTRACTOR, extract
+from archive.ingest.extract import EXTRACTOR, extract, searchable_names
 from archive.ingest.gazetteer import (
     Gazetteer,
     OrganizationEntry,
@@ -763,7 +763,7 @@ class ArticleExtractor:
             names = set()
             for key in keys:
                 names.update(self.spellings.get(key, [key.removeprefix("new:")]))
-            article.names_text = " ".join(sorted(names))
+            article.names_text = searchable_names(names)
             if fresh:
                 self._rows.articles.append(article)
             else:

@@ -25,6 +25,7 @@ from itertools import accumulate
 
 import numpy as np
 
+from archive.ingest.extract import searchable_names
 from archive.synthetic.entities import COUNTRY_BY_CODE, ROLE_SHORT, SYNTHETIC_DOMAIN
 from archive.synthetic.vocabulary import vocabulary
 
@@ -149,7 +150,7 @@ class ArticleDraft:
         for mention in self.mentions:
             if mention.person is not None:
                 names.update(mention.person.spellings)
-        return " ".join(sorted(names))
+        return searchable_names(names)
 
 
 class Zipf:

@@ -51,6 +51,15 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def get_queryset(self):
         return shown(Article.objects.listing())
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Sorted by relevance, the pages hold the ranked sample; otherwise they reach as
+        far as the result count (see ArticleSearchFilter.result_count)."""
+        if self.filterset.sort == "relevance":
+            known = (len(self.filterset.sample().ids), False)
+        else:
+            known = self.filterset.result_count
+        return super().get_paginator(queryset, per_page, known=known, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
@@ -60,15 +69,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
             for article in articles:
                 article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
-        # Sorted by relevance, the pages hold the best of the newest matches only
-        # (ranked_matches()); the number of results is that of every match.
-        matches = context["paginator"]
-        ranked_among = None
-        if filterset.sort == "relevance":
-            matches = BoundedPaginator(filterset.narrowed(), self.paginate_by)
-            if matches.total > ranked_matches():
-                ranked_among = ranked_matches()
-        count = matches.total
+        count, estimated = filterset.result_count
         suggestions = []
         if search and search.is_plain_words and not filterset.people and count < SUGGEST_BELOW:
             suggestions = names.similar_names(search.text)
@@ -79,10 +80,10 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             query_errors=query_errors,
             people=filterset.people,
             suggestions=suggestions,
-            facets=[] if query_errors else filterset.facets(count),
+            facets=[] if query_errors else filterset.facets(),
             result_count=count,
-            count_estimated=matches.estimated,
-            ranked_among=ranked_among,
+            count_estimated=estimated,
+            ranked_among=ranked_matches() if estimated and filterset.sort == "relevance" else None,
             facet_sample=ranked_matches(),
             sort=filterset.sort,
             refining=any(
