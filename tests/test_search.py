@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 
-from archive.models import Article
+from archive.curation import reject
+from archive.models import Article, Mention
 from archive.names import people_named, similar_names
 from archive.search import (
     MARK_OFF,
     MARK_ON,
+    MAX_NEAR_DISTANCE,
     ArticleSearch,
     QuerySyntaxError,
     render_headline,
@@ -165,6 +167,26 @@ def test_alias_finds_articles_that_mention_the_person():
     make_article(body="The delegation left.")
     search = ArticleSearch.parse("Шойгу").including_people(people_named("Шойгу"))
     assert set(Article.objects.search(search)) == {spelled_out, by_mention_only}
+
+
+def test_no_phrase_or_proximity_search_spans_two_mentioned_names():
+    belousov = make_person(name="Andrei Belousov", aliases=["Belousov"])
+    dong = make_person(name="Dong Jun", aliases=["Dong"])
+    article = make_article(body="The ministers of Russia and China met in Beijing.")
+    make_mention(article, belousov, text="ministers")
+    make_mention(article, dong, text="China")
+    assert found("Belousov Dong") == {article}
+    assert found(f"Belousov NEAR/{MAX_NEAR_DISTANCE} Dong") == set()
+    assert found('"Belousov Dong"') == found('"Andrei Belousov Dong Jun"') == set()
+
+
+def test_rejecting_a_mention_takes_its_names_out_of_the_search():
+    shoigu = make_person(name="Sergei Shoigu", aliases=["Shoygu"])
+    article = make_article(body="The Security Council secretary met the delegation.")
+    mention = make_mention(article, shoigu, text="Security Council secretary")
+    assert found("Shoygu") == {article}
+    reject(Mention.objects.filter(pk=mention.pk))
+    assert found("Shoygu") == set()
 
 
 def test_people_named_ignores_case_accents_and_quotes():
