@@ -9,12 +9,14 @@ malformed parameter becomes a form message, never a database error.
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -40,6 +42,9 @@ from archive.search import NEWEST_FIRST, ArticleSearch, QuerySyntaxError, ranked
 from archive.visibility import SHOWN_MEETING, shown
 
 FACET_SIZE = 12
+# How many times the sample's size a search's window of recent months should hold.
+WINDOW_MARGIN = 3
+MONTH_COUNTS_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
@@ -65,6 +70,18 @@ def article_languages():
         .values_list("language", flat=True)
     )
     return [(code, language_name(code)) for code in codes.distinct()]
+
+
+def articles_per_month():
+    """[(month, shown articles)], newest first; kept a minute in each process's cache, as
+    it sums a row per month, outlet and language. Only the speed of a search depends on it
+    (see ArticleSearchFilter.sample), so a minute-old figure is good enough."""
+
+    def count():
+        months = ArticleMonthCount.objects.filter(month__isnull=False, articles__gt=0)
+        return list(months.values_list("month").annotate(n=Sum("articles")).order_by("-month"))
+
+    return cache.get_or_set("archive:articles-per-month", count, MONTH_COUNTS_CACHED)
 
 
 def meeting_years():
@@ -205,6 +222,7 @@ class ArticleOutletFilter(ArticleFilter):
 class Sample:
     ids: list
     complete: bool  # the ids are every article selected, not only the newest of them
+    estimate: int | None = None  # the planner's estimate of every article selected
 
 
 @dataclass
@@ -317,17 +335,46 @@ class ArticleSearchFilter(ArticleOutletFilter):
     def sample(self, without=None):
         """The newest `ranked_matches()` articles the search and the filters (all but
         `without`) select, as ids, newest first: one query that relevance ranking, facet
-        counts and the result count share, however broad the search."""
+        counts and the result count share, however broad the search.
+
+        A search is first run over the newest months only (`_recent_window`), which hold
+        that many matches by the planner's estimate: the same rows as over the whole
+        archive when the window holds enough of them (every match outside it is older),
+        at a cost that does not grow with the archive. Otherwise it runs over everything.
+        """
         samples = self.__dict__.setdefault("_samples", {})
         if without not in samples:
             size = ranked_matches()
-            ids = list(
-                self.narrowed(without)
-                .order_by(*NEWEST_FIRST)
-                .values_list("pk", flat=True)[: size + 1]
-            )
-            samples[without] = Sample(ids[:size], complete=len(ids) <= size)
+            newest = self.narrowed(without).order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+            ids, estimate = [], None
+            if self.search:
+                estimate = planner_estimate(newest)
+            since = self._recent_window(estimate, size) if estimate else None
+            if since:
+                ids = list(newest.filter(published_date__gte=since)[: size + 1])
+            if len(ids) <= size:
+                ids = list(newest[: size + 1])
+            samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
         return samples[without]
+
+    def _recent_window(self, estimate, size):
+        """The first day of the newest months that should hold WINDOW_MARGIN x `size` of
+        the `estimate`d matches, judging by their share of the archive and the articles
+        per month (ArticleMonthCount); None when that is most of the archive."""
+        date_to = self.form.cleaned_data.get("date_to")
+        per_month = [(m, n) for m, n in articles_per_month() if not date_to or m <= date_to]
+        total = sum(n for _, n in per_month)
+        if not total:
+            return None
+        wanted = total * min(1.0, WINDOW_MARGIN * size / estimate)
+        if wanted >= total * 0.5:
+            return None
+        seen = 0
+        for month, n in per_month:
+            seen += n
+            if seen >= wanted:
+                return month
+        return None
 
     @cached_property
     def result_count(self):
@@ -336,7 +383,8 @@ class ArticleSearchFilter(ArticleOutletFilter):
         sample = self.sample()
         if sample.complete:
             return len(sample.ids), False
-        return max(planner_estimate(self.narrowed()), len(sample.ids) + 1), True
+        estimate = sample.estimate or planner_estimate(self.narrowed())
+        return max(estimate, len(sample.ids) + 1), True
 
     def ordered(self, queryset):
         if self.sort == "relevance":
@@ -344,6 +392,16 @@ class ArticleSearchFilter(ArticleOutletFilter):
         if self.sort == "oldest":
             return queryset.order_by(F("published_date").asc(nulls_last=True), "id")
         return super().ordered(queryset)
+
+    FACETS = {
+        "outlet": "Outlet",
+        "person": "People mentioned",
+        "organization": "Organizations mentioned",
+        "outlet_country": "Outlet's country",
+        "person_country": "Country of people named",
+        "meeting_kind": "Reports a meeting of kind",
+        "language": "Language",
+    }
 
     def facets(self):
         """Counts per value of each filter for the current search and the *other* filters.
@@ -354,30 +412,28 @@ class ArticleSearchFilter(ArticleOutletFilter):
         """
         if self.is_bound:
             self.form.is_valid()
-        facets = [
-            ("outlet", "Outlet", self._outlet_counts),
-            ("person", "People mentioned", self._person_counts),
-            ("organization", "Organizations mentioned", self._organization_counts),
-            ("outlet_country", "Outlet's country", self._outlet_country_counts),
-            ("person_country", "Country of people named", self._person_country_counts),
-            ("meeting_kind", "Reports a meeting of kind", self._meeting_kind_counts),
-            ("language", "Language", self._language_counts),
-        ]
-        return [self._facet(*facet) for facet in facets]
+        facets = []
+        for name, label in self.FACETS.items():
+            current = self.form.cleaned_data.get(name) if self.is_bound else None
+            without = None if current in (None, "") else name
+            sample = self.sample(without)
+            current = str(getattr(current, "slug", current))
+            values = []
+            for value, text, count in self._facet_counts(without)[name][:FACET_SIZE]:
+                selected = str(value) == current
+                toggle = self._toggle(name, value, selected)
+                values.append(FacetValue(str(value), str(text), count, selected, toggle))
+            facets.append(Facet(name, label, values, sampled=not sample.complete))
+        return facets
 
-    def _facet(self, name, label, counts):
-        current = self.form.cleaned_data.get(name) if self.is_bound else None
-        sample = self.sample() if current in (None, "") else self.sample(without=name)
-        current = getattr(current, "slug", current)
-        values = []
-        for value, text, count in counts(sample.ids)[:FACET_SIZE]:
-            selected = str(value) == str(current)
-            values.append(
-                FacetValue(
-                    str(value), str(text), count, selected, self._toggle(name, value, selected)
-                )
-            )
-        return Facet(name, label, values, sampled=not sample.complete)
+    def _facet_counts(self, without):
+        """{facet: [(value, label, articles)], most articles first} among the articles of
+        `sample(without)`, in seven queries of a few thousand rows at most (only the facet
+        `without` when it is given: the others count the sample with every filter)."""
+        counted = self.__dict__.setdefault("_facet_counted", {})
+        if without not in counted:
+            counted[without] = facet_counts(self.sample(without).ids, only=without)
+        return counted[without]
 
     def _toggle(self, name, value, selected):
         """The link that selects this value, or clears it when it is already selected."""
@@ -388,71 +444,86 @@ class ArticleSearchFilter(ArticleOutletFilter):
             params[name] = value
         return f"?{params.urlencode()}"
 
-    @staticmethod
-    def _outlet_counts(articles):
-        # From the outlets' side: an inner join, no "outlet IS NOT NULL" test on articles
-        # that could lead the planner away from the search's index.
-        return (
-            Outlet.objects.filter(articles__in=articles)
-            .values_list("slug", "name")
-            .annotate(n=Count("articles"))
-            .order_by("-n", "name")
-        )
 
-    @staticmethod
-    def _outlet_country_counts(articles):
-        return (
-            Outlet.objects.filter(articles__in=articles)
-            .exclude(country="")
-            .values_list("country", "country")
-            .annotate(n=Count("articles"))
-            .order_by("-n", "country")
-        )
+ARTICLE_FACETS = {"outlet", "outlet_country", "language"}
+MENTION_FACETS = {"person", "organization", "person_country"}
 
-    @staticmethod
-    def _language_counts(articles):
-        rows = (
-            Article.objects.filter(pk__in=articles)
-            .exclude(language="")
-            .values_list("language")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "language")
-        )
-        return [(code, language_name(code), n) for code, n in rows]
 
-    @staticmethod
-    def _mention_counts(articles, *columns, **lookups):
-        return (
-            shown(Mention.objects)
-            .filter(article__in=articles, **lookups)
-            .values_list(*columns)
-            .annotate(n=Count("article", distinct=True))
-            .order_by("-n", columns[-1])
+def facet_counts(ids, only=None):
+    """{facet: [(value, label, articles)]} for the articles `ids`, most articles first;
+    `only`: that facet alone (and the others of its query)."""
+    counts = {name: Counter() for name in ArticleSearchFilter.FACETS}
+    if only in (None, *ARTICLE_FACETS):
+        _count_article_facets(ids, counts)
+    if only in (None, *MENTION_FACETS):
+        _count_mention_facets(ids, counts)
+    if only in (None, "meeting_kind"):
+        _count_meeting_kinds(ids, counts)
+    return {
+        name: sorted(
+            ((value, label, n) for (value, label), n in counter.items()),
+            key=lambda row: (-row[2], row[1]),
         )
+        for name, counter in counts.items()
+    }
 
-    def _person_counts(self, articles):
-        return self._mention_counts(articles, "person__slug", "person__name", person__isnull=False)
 
-    def _organization_counts(self, articles):
-        return self._mention_counts(
-            articles, "organization__slug", "organization__name", organization__isnull=False
-        )
+def _count_article_facets(ids, counts):
+    rows = (
+        Article.objects.filter(pk__any=ids)
+        .values_list("outlet_id", "language")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    outlets = Outlet.objects.filter(pk__any={outlet for outlet, _, _ in rows if outlet})
+    outlets = {outlet.pk: outlet for outlet in outlets.only("slug", "name", "country")}
+    for outlet_id, language, n in rows:
+        if outlet := outlets.get(outlet_id):
+            counts["outlet"][outlet.slug, outlet.name] += n
+            if outlet.country:
+                counts["outlet_country"][outlet.country, outlet.country] += n
+        if language:
+            counts["language"][language, language_name(language)] += n
 
-    def _person_country_counts(self, articles):
-        return self._mention_counts(
-            articles, "person__country", "person__country", person__country__gt=""
-        )
 
-    @staticmethod
-    def _meeting_kind_counts(articles):
-        rows = (
-            MeetingReport.objects.filter(SHOWN_MEETING, article__in=articles)
-            .values_list("meeting__kind")
-            .annotate(n=Count("article", distinct=True))
-            .order_by("-n", "meeting__kind")
-        )
-        labels = dict(Meeting.Kind.choices)
-        return [(kind, labels.get(kind, kind), n) for kind, n in rows]
+def _count_mention_facets(ids, counts):
+    mentions = set(
+        shown(Mention.objects)
+        .filter(article_id__any=ids)
+        .values_list("article_id", "person_id", "organization_id")
+    )
+    people = shown(Person.objects).filter(pk__any={m[1] for m in mentions if m[1]})
+    people = {p.pk: p for p in people.only("slug", "name", "country")}
+    organizations = Organization.objects.filter(pk__any={m[2] for m in mentions if m[2]})
+    organizations = {o.pk: o for o in organizations.only("slug", "name")}
+    person_pairs, organization_pairs, country_pairs = set(), set(), set()
+    for article_id, person_id, organization_id in mentions:
+        if person := people.get(person_id):
+            person_pairs.add((article_id, person.slug, person.name))
+            if person.country:
+                country_pairs.add((article_id, person.country, person.country))
+        if organization := organizations.get(organization_id):
+            organization_pairs.add((article_id, organization.slug, organization.name))
+    for name, pairs in [
+        ("person", person_pairs),
+        ("organization", organization_pairs),
+        ("person_country", country_pairs),
+    ]:
+        counts[name].update((value, label) for _, value, label in pairs)
+
+
+def _count_meeting_kinds(ids, counts):
+    reports = set(
+        MeetingReport.objects.filter(article_id__any=ids).values_list("article_id", "meeting_id")
+    )
+    kinds = dict(
+        shown(Meeting.objects)
+        .filter(pk__any={meeting for _, meeting in reports})
+        .values_list("pk", "kind")
+    )
+    labels = dict(Meeting.Kind.choices)
+    kind_pairs = {(article, kinds[meeting]) for article, meeting in reports if meeting in kinds}
+    counts["meeting_kind"].update((kind, labels.get(kind, kind)) for _, kind in kind_pairs)
 
 
 class PersonFilter(django_filters.FilterSet):
