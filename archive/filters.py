@@ -42,8 +42,9 @@ from archive.search import NEWEST_FIRST, ArticleSearch, QuerySyntaxError, ranked
 from archive.visibility import SHOWN_MEETING, shown
 
 FACET_SIZE = 12
-# How many times the sample's size a search's window of recent months should hold.
+# How many times what is missing from a search's sample a window of months should hold.
 WINDOW_MARGIN = 3
+MAX_WINDOWS = 4
 MONTH_COUNTS_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
@@ -62,14 +63,20 @@ def person_countries():
 
 
 def article_languages():
-    """The languages of shown articles, from the counts the database keeps."""
-    codes = (
-        ArticleMonthCount.objects.filter(articles__gt=0)
-        .exclude(language="")
-        .order_by("language")
-        .values_list("language", flat=True)
-    )
-    return [(code, language_name(code)) for code in codes.distinct()]
+    """The languages of shown articles, from the counts the database keeps (a row per
+    month, outlet and language: read once a minute per process)."""
+
+    def read():
+        codes = (
+            ArticleMonthCount.objects.filter(articles__gt=0)
+            .exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+        )
+        return list(codes.distinct())
+
+    codes = cache.get_or_set("archive:article-languages", read, MONTH_COUNTS_CACHED)
+    return [(code, language_name(code)) for code in codes]
 
 
 def articles_per_month():
@@ -337,44 +344,52 @@ class ArticleSearchFilter(ArticleOutletFilter):
         `without`) select, as ids, newest first: one query that relevance ranking, facet
         counts and the result count share, however broad the search.
 
-        A search is first run over the newest months only (`_recent_window`), which hold
-        that many matches by the planner's estimate: the same rows as over the whole
-        archive when the window holds enough of them (every match outside it is older),
-        at a cost that does not grow with the archive. Otherwise it runs over everything.
+        A search runs over windows of months, newest first (`_windows`), each sized to
+        hold what is still missing by the matches' share of the archive (the planner's
+        estimate at first, then the share seen so far), the last one reaching back to the
+        oldest and undated articles. Together they return the same rows as one query over
+        the whole archive, but each reads only its own months: PostgreSQL neither walks
+        the date index through months of non-matching rows nor sorts every match.
         """
         samples = self.__dict__.setdefault("_samples", {})
         if without not in samples:
             size = ranked_matches()
             newest = self.narrowed(without).order_by(*NEWEST_FIRST).values_list("pk", flat=True)
-            ids, estimate = [], None
-            if self.search:
+            if not self.search:
+                ids, estimate = list(newest[: size + 1]), None
+            else:
                 estimate = planner_estimate(newest)
-            since = self._recent_window(estimate, size) if estimate else None
-            if since:
-                ids = list(newest.filter(published_date__gte=since)[: size + 1])
-            if len(ids) <= size:
-                ids = list(newest[: size + 1])
+                ids = []
+                for window in self._windows(estimate, size + 1, ids):
+                    ids.extend(newest.filter(window)[: size + 1 - len(ids)])
             samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
         return samples[without]
 
-    def _recent_window(self, estimate, size):
-        """The first day of the newest months that should hold WINDOW_MARGIN x `size` of
-        the `estimate`d matches, judging by their share of the archive and the articles
-        per month (ArticleMonthCount); None when that is most of the archive."""
+    def _windows(self, estimate, wanted, found):
+        """Q filters on published_date, newest months first, until the list `found` holds
+        `wanted` ids; the last takes every older and undated article."""
         date_to = self.form.cleaned_data.get("date_to")
-        per_month = [(m, n) for m, n in articles_per_month() if not date_to or m <= date_to]
-        total = sum(n for _, n in per_month)
-        if not total:
-            return None
-        wanted = total * min(1.0, WINDOW_MARGIN * size / estimate)
-        if wanted >= total * 0.5:
-            return None
-        seen = 0
-        for month, n in per_month:
-            seen += n
-            if seen >= wanted:
-                return month
-        return None
+        months = [(m, n) for m, n in articles_per_month() if not date_to or m <= date_to]
+        total = sum(n for _, n in months) or 1
+        share = max(estimate, 1) / total
+        upper, read = None, 0
+        for _ in range(MAX_WINDOWS - 1):
+            missing = wanted - len(found)
+            if missing <= 0:
+                return
+            articles, since = WINDOW_MARGIN * missing / share, None
+            while months and articles > 0:
+                since, n = months.pop(0)
+                articles -= n
+                read += n
+            if since is None or not months:
+                break
+            yield Q(published_date__gte=since) & (Q(published_date__lt=upper) if upper else Q())
+            upper = since
+            share = max(len(found), 1) / read
+        if len(found) < wanted:
+            older = Q(published_date__lt=upper) | Q(published_date__isnull=True)
+            yield older if upper else Q()
 
     @cached_property
     def result_count(self):
@@ -491,6 +506,7 @@ def _count_mention_facets(ids, counts):
         shown(Mention.objects)
         .filter(article_id__any=ids)
         .values_list("article_id", "person_id", "organization_id")
+        .order_by()  # not the model's order, which joins the articles
     )
     people = shown(Person.objects).filter(pk__any={m[1] for m in mentions if m[1]})
     people = {p.pk: p for p in people.only("slug", "name", "country")}
@@ -514,7 +530,9 @@ def _count_mention_facets(ids, counts):
 
 def _count_meeting_kinds(ids, counts):
     reports = set(
-        MeetingReport.objects.filter(article_id__any=ids).values_list("article_id", "meeting_id")
+        MeetingReport.objects.filter(article_id__any=ids)
+        .values_list("article_id", "meeting_id")
+        .order_by()
     )
     kinds = dict(
         shown(Meeting.objects)

@@ -153,3 +153,14 @@ def archive_world(db):
         kind="visit",
     )
     return w
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the month totals and languages kept there for
+    a minute would otherwise come from another test's archive."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
