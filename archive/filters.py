@@ -17,9 +17,11 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from archive import names
 from archive.formatting import language_name
@@ -106,23 +108,32 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
 
 
 class QuickSelect(forms.Select):
-    """A <select> whose options are written in Python, escaped by format_html.
+    """A <select> of named records whose options are written in Python, each value and
+    label escaped.
 
-    Django renders a template per option: 37 ms for 600 people on every search page.
+    Django renders a template per option and builds a model instance per row: 40 ms for
+    the 1,200 people, organizations and outlets of every search page. The options here are
+    read as (slug, name) rows.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(option), " selected" if str(option) in selected else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(option)}"{" selected" if str(option) in selected else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in self._rows()
         )
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        return format_html("<select{}>{}</select>", attributes, options)
+        # Every value and label above went through escape().
+        return format_html("<select{}>{}</select>", attributes, mark_safe(options))
+
+    def _rows(self):
+        choices = self.choices
+        if not isinstance(choices, ModelChoiceIterator):
+            return choices
+        field = choices.field
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        return empty + list(choices.queryset.values_list(field.to_field_name, "name"))
 
 
 class SlugFilter(django_filters.ModelChoiceFilter):
