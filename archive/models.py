@@ -370,6 +370,32 @@ class ArticleMonthCount(models.Model):
         return f"{self.month or 'undated'} {self.outlet_id} {self.language}: {self.articles}"
 
 
+class PersonMonthCount(models.Model):
+    """How many times each person is mentioned in the shown articles of each month
+    (undated articles: no month).
+
+    Kept by triggers on the mention and article tables (migration 0007), never written by
+    the code: a person's page and the list of people read these rows instead of every
+    mention of a minister named in tens of thousands of articles.
+    """
+
+    person_id = models.BigIntegerField()  # no foreign key: people can be merged away
+    month = models.DateField(null=True)
+    mentions = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_id", "month"],
+                nulls_distinct=False,
+                name="person_month_count_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.month or 'undated'}: {self.mentions}"
+
+
 class ArticleSource(models.Model):
     """A further copy of an article's text: a re-delivery or a reprint on another site."""
 

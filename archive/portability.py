@@ -67,7 +67,7 @@ ARCHIVE_MODELS = (
     "archive.quote",
 )
 # Kept by the database from the articles (triggers): rebuilt as the articles load, not exported.
-DERIVED_MODELS = ("archive.articlemonthcount",)
+DERIVED_MODELS = ("archive.articlemonthcount", "archive.personmonthcount")
 # Curators' accounts (with their password hashes) and what they did in the admin.
 ACCOUNT_MODELS = ("auth.group", "auth.user", "admin.logentry")
 # Matched by natural key in the target database, not created with the exported pk.

@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -11,12 +11,23 @@ from django_filters.views import FilterView
 from archive.charts import monthly_chart
 from archive.exports import PersonExport
 from archive.filters import ArticleSearchFilter, PersonFilter
-from archive.models import Article, Meeting, Mention, Participation, Person, Position
+from archive.models import (
+    Article,
+    Meeting,
+    Mention,
+    Participation,
+    Person,
+    PersonMonthCount,
+    Position,
+)
 from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin, count_of
 from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, SHOWN_STATUSES, shown
 
 ARTICLES_SHOWN = 20
 QUOTES_SHOWN = 20
+MEETINGS_SHOWN = 50
+# Mentions of a person an article holds, at most, for most articles: full name, surname, title.
+MENTIONS_AN_ARTICLE = 3
 COUNTERPARTS_SHOWN = 10
 
 
@@ -40,8 +51,15 @@ class PersonListView(SectionMixin, ExportMixin, FilterView):
         return (
             people_with_positions()
             .annotate(
-                article_count=count_of(
-                    shown(Mention.objects).filter(person=OuterRef("pk")), "person", "article"
+                mention_count=Coalesce(
+                    Subquery(
+                        PersonMonthCount.objects.filter(person_id=OuterRef("pk"))
+                        .order_by()
+                        .values("person_id")
+                        .annotate(n=Sum("mentions"))
+                        .values("n")
+                    ),
+                    0,
                 ),
                 meeting_count=count_of(
                     shown(Participation.objects).filter(SHOWN_MEETING, person=OuterRef("pk")),
@@ -72,12 +90,13 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
-        mentioning = Exists(shown(Mention.objects).filter(article=OuterRef("pk"), person=person))
-        articles = (
-            shown(Article.objects.listing())
-            .filter(mentioning)
-            .order_by(*ArticleSearchFilter.ordering)
+        counts = list(
+            PersonMonthCount.objects.filter(person_id=person.pk, mentions__gt=0)
+            .order_by(F("month").desc(nulls_last=True))
+            .values_list("month", "mentions")
         )
+        mentioning = Exists(shown(Mention.objects).filter(article=OuterRef("pk"), person=person))
+        articles = self._newest_articles(mentioning, counts)
         meetings = (
             shown(Meeting.objects)
             .filter(
@@ -117,25 +136,21 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             )
             .order_by(F("article__published_date").desc(nulls_last=True), "article_id", "start")
         )
-        monthly = (
-            shown(Article.objects)
-            .filter(mentioning, published_date__isnull=False)
-            .annotate(month=TruncMonth("published_date"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-            .order_by("month")
-        )
+        monthly = {month: n for month, n in counts if month}
         search_url = reverse("archive:search")
         context.update(
-            articles=articles[:ARTICLES_SHOWN],
-            article_count=articles.count(),
+            articles=articles,
+            mention_count=sum(n for _, n in counts),
+            articles_shown=ARTICLES_SHOWN,
             articles_url=f"{search_url}?person={person.slug}",
-            meetings=self._with_counterparts(meetings, person),
+            meetings=self._with_counterparts(meetings[:MEETINGS_SHOWN], person),
+            meeting_count=meetings.count(),
+            meetings_url=f"{reverse('archive:meeting-list')}?participant={person.slug}",
             counterparts=counterparts,
             quotes=quotes[:QUOTES_SHOWN],
             chart=monthly_chart(
                 f"Articles naming {person.name}, per month",
-                dict(monthly),
+                dict(sorted(monthly.items())),
                 href=lambda month: (
                     f"{search_url}?person={person.slug}&date_from={month:%Y-%m-%d}"
                     f"&date_to={_month_end(month):%Y-%m-%d}"
@@ -143,6 +158,28 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             ),
         )
         return context
+
+    @staticmethod
+    def _newest_articles(mentioning, counts):
+        """The newest ARTICLES_SHOWN articles naming the person, looked for first in the
+        newest months holding enough of their mentions (`counts`: [(month, mentions)],
+        newest first), so that a minister named in a tenth of a million articles does not
+        cost a sort of them all."""
+        articles = shown(Article.objects.listing()).filter(mentioning)
+        articles = articles.order_by(*ArticleSearchFilter.ordering)
+        seen, since = 0, None
+        for month, mentions in counts:
+            if month is None:
+                break
+            seen += mentions
+            if seen >= ARTICLES_SHOWN * MENTIONS_AN_ARTICLE:
+                since = month
+                break
+        if since:
+            recent = list(articles.filter(published_date__gte=since)[:ARTICLES_SHOWN])
+            if len(recent) == ARTICLES_SHOWN:
+                return recent
+        return list(articles[:ARTICLES_SHOWN])
 
     @staticmethod
     def _with_counterparts(meetings, person):
