@@ -252,6 +252,19 @@ class ArticleArchiveIndexView(ArticleDateMixin, ArchiveIndexView):
 
 
 class ArticleYearArchiveView(ArticleDateMixin, YearArchiveView):
+    def _kept(self):
+        return self.calendar.get(int(self.get_year()), {"count": 0, "months": {}})
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The months, from the calendar rather than a DISTINCT over the year's articles."""
+        months = list(self._kept()["months"])
+        return months[::-1] if ordering == "DESC" else months
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Counted by the calendar, which holds the same articles (filters included)."""
+        known = (self._kept()["count"], False)
+        return super().get_paginator(queryset, per_page, known=known, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = context["year"].year
@@ -269,6 +282,13 @@ class ArticleYearArchiveView(ArticleDateMixin, YearArchiveView):
 
 
 class ArticleMonthArchiveView(ArticleDateMixin, MonthArchiveView):
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Counted by the calendar, which holds the same articles (filters included)."""
+        month = datetime.date(int(self.get_year()), int(self.get_month()), 1)
+        year = self.calendar.get(month.year, {"months": {}})
+        known = (year["months"].get(month, 0), False)
+        return super().get_paginator(queryset, per_page, known=known, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = context["month"]
