@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter, QuickSelect
@@ -81,3 +82,44 @@ def test_quick_select_escapes_labels_and_marks_the_chosen_option():
     )
     assert '<option value="c">C</option>' in html
     assert "<script>" not in html
+
+
+@pytest.fixture
+def two_years_of_drills():
+    """Articles in every month of 2022 and 2023, a third of them about drills, and two
+    undated ones about drills."""
+    for n in range(72):
+        month = datetime.date(2022 + n // 36, 1 + (n // 3) % 12, 1 + n % 3)
+        topic = "naval drills" if n % 3 == 0 else "a port visit"
+        f.make_article(title=f"Report {n}", body=f"Report {n} on {topic}.", published_date=month)
+    for n in range(2):
+        f.make_article(title=f"Undated {n}", body="More naval drills.")
+    with connection.cursor() as cursor:  # estimates for the windows, as in a live archive
+        cursor.execute("ANALYZE archive_article")
+
+
+def newest_matches(query, size):
+    matching = Article.objects.matching(query).order_by("-published_date", "-id")
+    dated = list(matching.filter(published_date__isnull=False).values_list("pk", flat=True))
+    undated = list(matching.filter(published_date__isnull=True).values_list("pk", flat=True))
+    return (dated + undated)[:size]
+
+
+@pytest.mark.parametrize("size", [1, 3, 10, 23, 24, 25, 26, 100])
+def test_the_sample_is_the_newest_matches_whatever_the_windows(two_years_of_drills, settings, size):
+    """Gathered over windows of months sized by estimates, the sample is exactly the newest
+    matches (undated last), however many are wanted: fewer than a window holds, more than
+    every dated match, more than all of them."""
+    settings.ARCHIVE_RANKED_MATCHES = size
+    sample = search("q=drills").sample()
+    assert sample.ids == newest_matches("drills", size)
+    assert sample.complete == (size >= 26)
+
+
+def test_the_sample_follows_the_filters_and_dates(two_years_of_drills, settings):
+    settings.ARCHIVE_RANKED_MATCHES = 4
+    sample = search("q=drills&date_to=2022-06-30").sample()
+    expected = Article.objects.matching("drills").filter(published_date__lte="2022-06-30")
+    assert sample.ids == list(
+        expected.order_by("-published_date", "-id").values_list("pk", flat=True)[:4]
+    )
