@@ -3,7 +3,7 @@
 import datetime
 from collections import OrderedDict
 
-from django.db.models import F, Max, Min, Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -311,11 +311,10 @@ class ArticleDayArchiveView(ArticleDateMixin, DayArchiveView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         day = context["day"]
-        around = self.filterset.qs.aggregate(
-            before=Max("published_date", filter=Q(published_date__lt=day)),
-            after=Min("published_date", filter=Q(published_date__gt=day)),
-        )
-        before, after = around["before"], around["after"]
+        # Each neighbour from the date index: an aggregate would read the whole archive.
+        dates = self.filterset.qs.values_list("published_date", flat=True)
+        before = dates.filter(published_date__lt=day).order_by("-published_date").first()
+        after = dates.filter(published_date__gt=day).order_by("published_date").first()
         context.update(
             heading=f"{day.day} {day:%B %Y}",
             period="day",
