@@ -35,6 +35,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
+INTERRUPT_GRACE = 5  # seconds a command has to stop by itself on SIGINT before it is passed on
+# Seconds after a signal before a command that has not stopped is killed.
+STOP_TIMEOUT = float(os.environ.get("ARCHIVE_STOP_TIMEOUT", 90))
 
 
 class EmbeddedPostgres:
@@ -186,19 +189,24 @@ def run_child(argv, env):
     """Run argv to completion, passing SIGTERM/SIGHUP on; return its exit code.
 
     Ctrl-C reaches the child directly (same process group); this process survives it to
-    clean up after the child has shut down.
+    clean up after the child has shut down. A SIGINT sent to this process alone is passed
+    on once the child has had INTERRUPT_GRACE seconds to stop by itself: a second SIGINT
+    while Python shuts down (runserver's autoreloader) can leave it hanging. A child still
+    running STOP_TIMEOUT seconds after the first signal is killed, so that the database
+    is always stopped.
     """
     child = subprocess.Popen(argv, env=env)
+    signalled = []
 
     def forward(signum, _frame):
+        signalled.append(time.monotonic())
         with contextlib.suppress(ProcessLookupError):
             child.send_signal(signum)
 
     def interrupt(signum, _frame):
-        # A terminal's Ctrl-C reaches the child too; a SIGINT sent to this process alone
-        # (kill -INT) does not, so pass it on if the child has not begun to stop by itself.
+        signalled.append(time.monotonic())
         with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=0.5)
+            child.wait(timeout=INTERRUPT_GRACE)
         if child.poll() is None:
             forward(signum, _frame)
 
@@ -208,7 +216,11 @@ def run_child(argv, env):
         signal.SIGHUP: signal.signal(signal.SIGHUP, forward),
     }
     try:
-        return child.wait()
+        while True:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return child.wait(timeout=1)
+            if signalled and time.monotonic() - signalled[0] > STOP_TIMEOUT:
+                child.kill()
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -89,12 +89,15 @@ def test_database_url_set_means_nothing_embedded_starts(tmp_path):
     assert not (tmp_path / "pgdata").exists()
 
 
-def _start_sleeping_launcher(var_dir, marker):
-    child = f"import time, pathlib; pathlib.Path({str(marker)!r}).touch(); time.sleep(120)"
+def _start_sleeping_launcher(var_dir, marker, ignoring=(), **env):
+    child = (
+        f"import signal, time, pathlib; [signal.signal(s, signal.SIG_IGN) for s in {ignoring!r}];"
+        f" pathlib.Path({str(marker)!r}).touch(); time.sleep(120)"
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "archive.launcher", "exec", "--", sys.executable, "-c", child],
         cwd=ROOT,
-        env=launcher_env(var_dir),
+        env=launcher_env(var_dir, **env),
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
@@ -121,6 +124,18 @@ def test_signal_stops_command_and_server(var_dir, tmp_path, signum, to_group):
     assert not server_running(var_dir)
     launchers = json.loads((var_dir / ".pgdata-launchers.json").read_text())
     assert launchers == []
+
+
+def test_a_command_that_ignores_signals_is_killed_and_the_server_still_stops(var_dir, tmp_path):
+    ignoring = (int(signal.SIGTERM), int(signal.SIGINT))
+    process = _start_sleeping_launcher(
+        var_dir, tmp_path / "started", ignoring=ignoring, ARCHIVE_STOP_TIMEOUT="2"
+    )
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=240)
+    assert time.monotonic() - started < 100  # well before the child's own 120 s sleep ends
+    assert not server_running(var_dir)
 
 
 def test_second_launcher_shares_the_server_and_the_last_one_stops_it(var_dir, tmp_path):
