@@ -195,27 +195,33 @@ def run_child(argv, env):
     running STOP_TIMEOUT seconds after the first signal is killed, so that the database
     is always stopped.
     """
-    child = subprocess.Popen(argv, env=env)
+    child = None
     signalled = []
 
     def forward(signum, _frame):
         signalled.append(time.monotonic())
-        with contextlib.suppress(ProcessLookupError):
-            child.send_signal(signum)
+        if child is not None:
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signum)
 
     def interrupt(signum, _frame):
         signalled.append(time.monotonic())
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=INTERRUPT_GRACE)
-        if child.poll() is None:
-            forward(signum, _frame)
+        if child is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=INTERRUPT_GRACE)
+            if child.poll() is None:
+                forward(signum, _frame)
 
+    # Installed before the child starts: a shell starts background jobs with SIGINT
+    # ignored, and a child would inherit that and never stop on Ctrl-C; a handled signal
+    # is reset to its default in the child.
     previous = {
         signal.SIGINT: signal.signal(signal.SIGINT, interrupt),
         signal.SIGTERM: signal.signal(signal.SIGTERM, forward),
         signal.SIGHUP: signal.signal(signal.SIGHUP, forward),
     }
     try:
+        child = subprocess.Popen(argv, env=env)
         while True:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 return child.wait(timeout=1)

@@ -89,7 +89,7 @@ def test_database_url_set_means_nothing_embedded_starts(tmp_path):
     assert not (tmp_path / "pgdata").exists()
 
 
-def _start_sleeping_launcher(var_dir, marker, ignoring=(), **env):
+def _start_sleeping_launcher(var_dir, marker, ignoring=(), started_ignoring_sigint=False, **env):
     child = (
         f"import signal, time, pathlib; [signal.signal(s, signal.SIG_IGN) for s in {ignoring!r}];"
         f" pathlib.Path({str(marker)!r}).touch(); time.sleep(120)"
@@ -99,6 +99,10 @@ def _start_sleeping_launcher(var_dir, marker, ignoring=(), **env):
         cwd=ROOT,
         env=launcher_env(var_dir, **env),
         start_new_session=True,
+        # As a shell starts a background job (`./run &`).
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        if started_ignoring_sigint
+        else None,
     )
     deadline = time.monotonic() + 120
     while not marker.exists():
@@ -135,6 +139,18 @@ def test_a_command_that_ignores_signals_is_killed_and_the_server_still_stops(var
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=240)
     assert time.monotonic() - started < 100  # well before the child's own 120 s sleep ends
+    assert not server_running(var_dir)
+
+
+def test_ctrl_c_stops_a_launcher_started_as_a_background_job(var_dir, tmp_path):
+    """A background job inherits SIGINT ignored; the command must still get Ctrl-C."""
+    process = _start_sleeping_launcher(
+        var_dir, tmp_path / "started", started_ignoring_sigint=True, ARCHIVE_STOP_TIMEOUT="300"
+    )
+    started = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=240)
+    assert time.monotonic() - started < 60  # not the child's 120 s sleep, nor a kill
     assert not server_running(var_dir)
 
 
