@@ -151,8 +151,11 @@ def replay_paused(replica):
 
 
 def caught_up(primary, replica):
-    """Wait until the replica has applied everything the primary has written."""
-    position = primary.value("SELECT pg_current_wal_lsn()::text")
+    """Wait until the replica has applied everything the primary has written.
+
+    The insert position, not the write position: the importer commits asynchronously, so
+    its commit record can still be in the WAL buffers, past pg_current_wal_lsn()."""
+    position = primary.value("SELECT pg_current_wal_insert_lsn()::text")
     replica.wait_for(f"SELECT pg_last_wal_replay_lsn() >= '{position}'::pg_lsn", True)
 
 
