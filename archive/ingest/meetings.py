@@ -9,13 +9,20 @@ names at least two participants (one for a multilateral meeting). From the sente
            "earlier in the day") resolved against the publication date; the publication
            date itself for the article's first held meeting when the sentence has none;
            else unknown;
-  place    "in <City>" from the sentence, else the dateline's place for the article's first
-           in-person meeting;
+  place    a city (GeoNames, archive/ingest/places.py) after "in", "to", "the city of" in
+           the sentence; else the dateline's or the article's place in a participant's
+           country, or the place of the same day's meeting of a participant;
   format   video / phone by their words, else in person;
   kind     visit, reception, multilateral, call or talks.
-Sentences about the same participants and date in one article make one meeting; across
-articles, `link_meetings` joins reports of the same participants within a day whose
-formats agree, and a held report turns a matching planned meeting into a held one.
+A sentence that reports two meetings ("X met Y on Friday, a day after A and B met in
+Busan") is cut into clauses, one meeting each. Talks "on the sidelines of" a gathering are
+bilateral; the gathering is a meeting of its own when the text says who attended it. "Z also
+took part" adds Z to the meeting reported before; "he" before a meeting word stands for the
+person last named; a trip's purpose ("are in Qingdao for the SCO meeting") reports nothing.
+Sentences about the same participants and date in one article make one meeting (not talks
+at a named place and a video call, nor talks at two places); across articles,
+`link_meetings` joins reports of the same participants (one report may name fewer) within a
+day whose formats agree, and a held report turns a matching planned meeting into a held one.
 """
 
 import re
@@ -23,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from archive.ingest import dates
+from archive.ingest import dates, places
 from archive.ingest.clean import parse_dateline
 from archive.ingest.people import PeopleFound
 
@@ -36,13 +43,16 @@ ABBREVIATIONS = re.compile(
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“«(]?[A-ZА-ЯЁ0-9])|\n+")
 TRIGGER = re.compile(
     r"\b(?:held talks|hold talks|holds talks|holding talks|talks|"
-    r"met with|met|meet|meets|meeting with|meeting between|meeting of|met separately|"
+    r"met with|met|meet|meets|met again|meeting again|meeting with|meeting between|meeting of|met separately|"
     r"received|receives|receive|reception|visit|visited|visits|visiting|"
     r"spoke (?:by|via|over) (?:phone|telephone|video(?: link)?)|phone call|telephone call|"
     r"phone conversation|telephone conversation|video call|videoconference|video conference|"
     r"video link|(?:video )?teleconference|virtual meeting|held a meeting|at a meeting|"
     r"conversation with|call with|"
-    r"defen[cs]e ministers' meeting|ministers' meeting|"
+    r"defen[cs]e ministers' meeting|ministers' meeting|co-chair(?:ed|s|ing)?|"
+    r"(?:their|the two leaders'|the two ministers') (?:[\w-]+ )?(?:meeting|summit)|"
+    r"(?:at|during) the (?:[\w'’-]+ ){0,3}?(?:meeting|summit|session)|встречал\w*|"
+    r"attend(?:s|ed|ing)?(?= (?:the|a|an) (?:[\w'’-]+ ){0,4}?(?:meeting|summit|session|conference)\b)|"
     r"провел[аи]? переговоры|провели переговоры|встретил(?:ся|ись)|встреч[аеуи]|"
     r"переговор(?:ы|ах|ов)|принял|визит)\b",
     re.IGNORECASE,
@@ -52,7 +62,7 @@ TRIGGER = re.compile(
 PLANNED_BEFORE_TRIGGER = re.compile(
     r"\b(?:will|would|shall|expected to|set to|scheduled to|due to|plans? to|planning to|"
     r"intends? to|going to|is to|are to|to)\s+(?:also\s+)?(?:(?:hold|have|conduct|pay|make|"
-    r"attend|join)(?:\s+[\w-]+){0,2}?)?\s*$|"
+    r"attend|join|be)(?:\s+[\w-]+){0,2}?)?\s*$|"
     r"(?:проведут|проведет|встретятся|планиру\w+|намерен\w*)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -82,7 +92,8 @@ MULTILATERAL = re.compile(
 VISIT = re.compile(r"\b(?:visit|visited|visits|visiting|визит\w*)\b", re.I)
 RECEPTION = re.compile(r"\b(?:received|receives|reception|принял)\b", re.I)
 WEEKDAY_EXPR = re.compile(
-    r"\b(?:on|last|next|this)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"\b(?:on|last|next|this|until|till|by)\s+"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:в|во)\s+(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b",
     re.I,
 )
@@ -146,6 +157,9 @@ class MeetingFinding:
     evidence_start: int
     confidence: float = 0.6
     roles: dict[str, str] = field(default_factory=dict)
+    place_stated: bool = False  # the meeting's own sentence names the place: in person
+    beside_gathering: bool = False  # held on the sidelines of a multilateral gathering
+    time_stated: bool = False  # its sentence says when, even if the date stays unknown
 
     def key(self):
         return frozenset(self.participants)
@@ -180,11 +194,21 @@ def split_sentences(text):
     return tuple(sentences)
 
 
+# "the first minister to visit India" reports a fact, not a plan.
+RECORD_BEFORE = re.compile(r"\b(?:first|second|last|only)\s+(?:[\w-]+\s+){0,4}$", re.I)
+
+
 def _status(text):
     for trigger in TRIGGER.finditer(text):
-        if PLANNED_BEFORE_TRIGGER.search(text[: trigger.start()]) or PLANNED_AFTER_TRIGGER.match(
-            text[trigger.end() :]
+        before = text[: trigger.start()]
+        planned = PLANNED_BEFORE_TRIGGER.search(before)
+        if (
+            planned
+            and planned[0].strip().lower() == "to"
+            and RECORD_BEFORE.search(before[: planned.start()])
         ):
+            planned = None
+        if planned or PLANNED_AFTER_TRIGGER.match(text[trigger.end() :]):
             return "planned"
     if PLANNED_TIME.search(text) and not PAST_TRIGGER.search(text):
         return "planned"
@@ -192,8 +216,10 @@ def _status(text):
 
 
 GROUP_REFERENCE = re.compile(
-    r"\b(?:the two|both) (?:ministers|leaders|sides|defen[cs]e chiefs|defen[cs]e ministers|"
-    r"generals|commanders|men|officials|counterparts)\b|\bthey\b",
+    r"\b(?:the two|both)(?: [\w-]+)? (?:ministers|leaders|sides|defen[cs]e chiefs|"
+    r"defen[cs]e ministers|generals|commanders|men|officials|counterparts)\b|\bthey\b|"
+    r"\bthe two (?=(?:\w+ )?(?:held|met|had|have|spoke|talked|signed)\b)|\bbetween the two\b|"
+    r"\b(?:министры|оба министра|стороны)\b",
     re.IGNORECASE,
 )
 
@@ -209,25 +235,32 @@ NOT_PRESENT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "an invitation from Singh to visit India": the sender is the host of a planned visit.
+HOST_OF_VISIT = re.compile(r"\s+to (?:visit|come)\b")
+
 
 def _people_in(sentence, found: PeopleFound):
     """People in the sentence who can be participants: not "Putin's greetings", not the
-    sender of a letter someone handed over."""
+    sender of a letter someone handed over, not a name inside a quotation."""
     keys = []
+    quoted = [q.span() for q in QUOTE.finditer(sentence.text)]
     for m in found.people_between(sentence.start, sentence.end):
         local_start = m.start - sentence.start
+        if any(start <= local_start < end for start, end in quoted):
+            continue
         rest = sentence.text[local_start + len(m.text) :]
         if rest[:2] in {"'s", "’s"} and not POSSESSIVE_EVENT.match(rest[2:]):
             continue
-        if NOT_PRESENT_BEFORE.search(sentence.text[:local_start]):
+        if NOT_PRESENT_BEFORE.search(sentence.text[:local_start]) and not HOST_OF_VISIT.match(rest):
             continue
         keys.append(m.key)
     return list(dict.fromkeys(keys))
 
 
 def _meeting_date(sentence, published, status, is_first_held):
-    """(date, precision) the sentence gives, resolved against the publication date."""
-    text = sentence.text
+    """(date, precision) the sentence gives, resolved against the publication date. A
+    "since ..." clause dates something else, unless the meeting is in it."""
+    text = SINCE.sub(lambda m: m[0] if TRIGGER.search(m[0]) else "", sentence.text)
     if published is None:
         match = EXPLICIT_DAY.search(text)
         if match and (match["year"] or match["year2"]):
@@ -308,8 +341,8 @@ def _format(text):
     return "in_person"
 
 
-def _kind(text, participants, fmt):
-    if MULTILATERAL.search(text) and (len(participants) > 2 or "meeting" in text.lower()):
+def _kind(text, fmt, multilateral):
+    if multilateral:
         return "multilateral"
     if fmt in {"phone", "video"}:
         return "call"
@@ -320,165 +353,145 @@ def _kind(text, participants, fmt):
     return "talks"
 
 
-PLACE_CUE = re.compile(
-    r"\b(?:in|at|to|visited|visiting|visits|toured|reached)\s+(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
-)
-
-
-def _place(text, places):
-    for match in PLACE_CUE.finditer(text):
-        place = match["place"]
-        if place in places:
-            return places[place]
-    for match in re.finditer(r"\bв\s+(?P<place>[А-ЯЁ][а-яё]+)", text):
-        stem = match["place"]
-        for ru, en in RUSSIAN_PLACES.items():
-            if stem.startswith(ru):
-                return en
-    return ""
-
-
-RUSSIAN_PLACES = {
-    "Москв": "Moscow",
-    "Пекин": "Beijing",
-    "Минск": "Minsk",
-    "Астан": "Astana",
-    "Циндао": "Qingdao",
-    "Нью-Дели": "New Delhi",
-    "Пхеньян": "Pyongyang",
-}
-PLACES = {
-    name: name
-    for name in [
-        "Beijing",
-        "Moscow",
-        "Minsk",
-        "Astana",
-        "Nur-Sultan",
-        "Qingdao",
-        "New Delhi",
-        "Delhi",
-        "Pyongyang",
-        "Tehran",
-        "Islamabad",
-        "Hanoi",
-        "Jakarta",
-        "Kuala Lumpur",
-        "Vientiane",
-        "Bangkok",
-        "Singapore",
-        "Washington",
-        "Tashkent",
-        "Bishkek",
-        "Dushanbe",
-        "Ulaanbaatar",
-        "Ulan Bator",
-        "Phnom Penh",
-        "Naypyidaw",
-        "Yangon",
-        "Ankara",
-        "Istanbul",
-        "Cairo",
-        "Riyadh",
-        "Abu Dhabi",
-        "Dubai",
-        "London",
-        "Paris",
-        "Berlin",
-        "Tokyo",
-        "Seoul",
-        "Manila",
-        "Canberra",
-        "Vladivostok",
-        "St. Petersburg",
-        "Saint Petersburg",
-        "Sochi",
-        "Kubinka",
-        "Shanghai",
-        "Guangzhou",
-        "Xiamen",
-        "Harbin",
-        "Goa",
-        "Bengaluru",
-        "Mumbai",
-        "Kochi",
-        "Hainan",
-        "Sanya",
-        "Kuala",
-        "Baku",
-        "Yerevan",
-        "Havana",
-        "Caracas",
-        "Brasilia",
-        "Pretoria",
-        "Johannesburg",
-        "Addis Ababa",
-        "Nairobi",
-        "Lahore",
-        "Rawalpindi",
-        "Colombo",
-        "Dhaka",
-        "Kathmandu",
-        "Muscat",
-        "Doha",
-        "Damascus",
-        "Baghdad",
-        "Amman",
-        "Algiers",
-        "Geneva",
-        "Vienna",
-        "Brussels",
-        "Helsinki",
-    ]
-}
-
-
-PLACE_COUNTRIES = {
-    "Beijing": "CN",
-    "Qingdao": "CN",
-    "Shanghai": "CN",
-    "Moscow": "RU",
-    "Sochi": "RU",
-    "Vladivostok": "RU",
-    "Minsk": "BY",
-    "Astana": "KZ",
-    "New Delhi": "IN",
-    "Delhi": "IN",
-    "Pyongyang": "KP",
-    "Tehran": "IR",
-    "Islamabad": "PK",
-    "Hanoi": "VN",
-    "Jakarta": "ID",
-    "Kuala Lumpur": "MY",
-    "Vientiane": "LA",
-    "Washington": "US",
-    "Seoul": "KR",
-    "Tokyo": "JP",
-    "Ulaanbaatar": "MN",
-    "Tashkent": "UZ",
-    "Bishkek": "KG",
-    "Dushanbe": "TJ",
-    "Ankara": "TR",
-    "Cairo": "EG",
-    "Riyadh": "SA",
-    "London": "GB",
-    "Singapore": "SG",
-    "Bangkok": "TH",
-}
-
-
-def _article_place(text, dateline_place, countries):
-    """Where a current meeting took place when its sentence does not say: the dateline's
-    place or one named early in the article, if it lies in a participant's country, or any
-    place named early when the article is about a multilateral gathering held there."""
-    opening = " ".join(s.text for s in split_sentences(text)[:4])
-    named = [m["place"] for m in PLACE_CUE.finditer(opening) if m["place"] in PLACES]
-    for place in ([dateline_place] if dateline_place else []) + named:
-        if PLACE_COUNTRIES.get(place) in countries:
+def _article_place(text, dateline_place, countries, multilateral):
+    """Where a meeting took place when its sentence does not say: the dateline's place, or
+    a place the article names, if it lies in a participant's country; for a multilateral
+    meeting, a place named early in the article."""
+    dateline = places.place_named(dateline_place) if dateline_place else ""
+    if multilateral:
+        opening = " ".join(s.text for s in split_sentences(text)[:2])
+        return dateline or places.first_place(opening)
+    for place in ([dateline] if dateline else []) + places.places_in(text):
+        if places.country_of(place) in countries:
             return place
-    if named and MULTILATERAL.search(opening):
-        return named[0]
     return ""
+
+
+# "Shoigu also took part", "Khawaja Asif is also expected to attend the meeting": people who
+# joined a meeting the article has already reported.
+JOINED = re.compile(
+    r"\balso\s+(?:(?:is|was|are|were|will|be|been|expected to|due to|set to|scheduled to)\s+)*"
+    r"(?:took part|take part|taking part|participated|participate|attended|attend|attending|"
+    r"joined|join|among those (?:attending|present|taking part)|present)\b",
+    re.IGNORECASE,
+)
+# "met on the sidelines of the SCO meeting": the meeting is bilateral, the gathering its setting.
+SIDELINES = re.compile(
+    r"\bon the (?:sidelines|margins|fringes) of\b|"
+    r"\bwhere (?:both|they|the two)(?: [\w-]+)? (?:are|were) (?:attending|taking part in)\b",
+    re.I,
+)
+# "which both ministers attended", "attended by both ministers": they took part in it too.
+GATHERING_ATTENDED = re.compile(
+    r"\b(?:which|that) (?:both|they|the two)(?: [\w-]+)? (?:are |were |have )?attend(?:ed|ing)\b|"
+    r"\battended by (?:both|the two)\b",
+    re.I,
+)
+# A trip's purpose is not a report of the meeting: "are in Qingdao for the SCO meeting",
+# "arrived ... to take part in the meeting".
+TRIP_PURPOSE = re.compile(
+    r"\b(?:is|are|was|were|arrived|arrives|arriving|landed|flew|left)\b[^.;]{0,80}?"
+    r"\b(?:for|to attend|to take part in|to participate in)\s+(?:the|a|an)\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(?:meeting|summit|session|conference|gathering)\b",
+    re.I,
+)
+# "He previously took part in the talks": the subject is the person last named.
+PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:when|where|and|after|before|then)\s+)(?:he|she)\b", re.I
+)
+# Where a sentence reports a second meeting: "..., a day after Trump and Xi met in Busan",
+# "holding talks in Beijing in 2024 and meeting again in Qingdao".
+CLAUSE_BREAK = re.compile(
+    r",\s+(?:(?P<days>a|one|two|three) days? )?(?P<order>after|before|when|while)\s+"
+    r"(?=[A-Z])|,?\s+and\s+(?=\w+ing\s+(?:again|also|later)\b)|;\s+"
+)
+DAYS = {"a": 1, "one": 1, "two": 2, "three": 3}
+EARLIER = re.compile(r"\b(?:previously|earlier|last (?:met|held))\b", re.I)
+TIME_EXPRESSIONS = (EXPLICIT_DAY, MONTH_ONLY, WEEKDAY_EXPR, YEAR_ONLY, RELATIVE_PERIOD, SAME_DAY)
+SINCE = re.compile(r"\bsince\b[^,;]*")
+SUBORDINATE = re.compile(r"\b(?:since|after|before|until)\s+(?!the\b)[^,;]*")
+REPORTING_VERB = re.compile(
+    r"\s+(?:\w+\s+)?(?:recalled|said|says|noted|told|added|stressed|believes|hoped|hopes|"
+    r"thinks|expressed|emphasi[sz]ed|pointed out)\b",
+    re.I,
+)
+# "to visit India": the meeting is in a country the text names, not at the dateline's city.
+VISIT_TO = re.compile(r"\b(?:visit|visits|visiting|trip to|travel to)\s+(?P<where>[A-Z][a-z]+)")
+
+
+def _clauses(sentence):
+    """The sentence cut where a second meeting begins; each piece has a trigger of its own.
+
+    Yields (clause, days_after_previous): "X met Y on Friday, a day after A and B met" gives
+    the second clause with -1, its meeting a day before the first's.
+    """
+    pieces, cursor, offset = [], 0, None
+    for match in CLAUSE_BREAK.finditer(sentence.text):
+        before, after = sentence.text[cursor : match.start()], sentence.text[match.end() :]
+        if TRIGGER.search(before) and TRIGGER.search(after):
+            pieces.append((cursor, match.start(), offset))
+            cursor = match.end()
+            offset = None
+            if match["days"]:
+                days = DAYS[match["days"].lower()]
+                offset = -days if match["order"] == "after" else days
+    pieces.append((cursor, len(sentence.text), offset))
+    for start, end, days in pieces:
+        yield Sentence(sentence.start + start, sentence.start + end, sentence.text[start:end]), days
+
+
+def _pronoun_referent(clause, found: PeopleFound):
+    """The person a "he" or "she" before the clause's meeting word stands for, unless the
+    pronoun only reports what others did ("He recalled that Xi and Putin ...")."""
+    trigger = TRIGGER.search(clause.text)
+    pronoun = next(
+        (p for p in PRONOUN_SUBJECT.finditer(clause.text[: trigger.start()] if trigger else "")),
+        None,
+    )
+    if pronoun is None or REPORTING_VERB.match(clause.text[pronoun.end() :]):
+        return None
+    at = clause.start + pronoun.end()
+    earlier = [m for m in found.people_between(0, at) if m.end <= at]
+    return earlier[-1].key if earlier else None
+
+
+def _participants(clause, found: PeopleFound):
+    """People of the clause's meeting. A speaker reporting others' meeting is not one of them
+    ("Dong said that Xi and Trump had met"), nor is a person named in a clause that only
+    dates it ("the first contact since Trump returned to office")."""
+    people = _people_in(clause, found)
+    for timing in SUBORDINATE.finditer(clause.text):
+        if not TRIGGER.search(timing[0]):
+            inside = _people_in(
+                Sentence(clause.start + timing.start(), clause.start + timing.end(), timing[0]),
+                found,
+            )
+            people = [p for p in people if p not in inside]
+    trigger = TRIGGER.search(clause.text)
+    speech = SPEECH.search(clause.text[: trigger.start()]) if trigger else None
+    if speech:
+        reported = _people_in(
+            Sentence(clause.start + speech.end(), clause.end, clause.text[speech.end() :]), found
+        )
+        if len(reported) >= 2:
+            people = reported
+    referent = _pronoun_referent(clause, found)
+    if referent and referent not in people:
+        people.insert(0, referent)
+    return people
+
+
+def _join(meetings, sentence, found: PeopleFound):
+    """Add the people of a "also took part" sentence to the meeting it refers to: the latest
+    multilateral one when it speaks of a gathering, else the latest."""
+    gathering = MULTILATERAL.search(sentence.text) or re.search(
+        r"\b(?:meeting|gathering|session|summit)\b", sentence.text, re.I
+    )
+    multilateral = [m for m in meetings if m.kind == "multilateral"]
+    target = (multilateral if gathering and multilateral else meetings)[-1]
+    for key in _participants(sentence, found):
+        if key not in target.participants:
+            target.participants.append(key)
 
 
 def find_meetings(
@@ -491,54 +504,158 @@ def find_meetings(
     in Pyongyang).
     """
     meetings: list[MeetingFinding] = []
-    first_held_seen = False
     for sentence in split_sentences(text):
         if parsed := parse_dateline(sentence.text):
             cut = parsed[0].end()
             sentence = Sentence(sentence.start + cut, sentence.end, sentence.text[cut:])
-        if not TRIGGER.search(sentence.text):
+        if meetings and JOINED.search(sentence.text):
+            named_gathering = MULTILATERAL.search(sentence.text)
+            if not (named_gathering and not any(m.kind == "multilateral" for m in meetings)):
+                _join(meetings, sentence, found)
+                continue
+        if not TRIGGER.search(sentence.text) or _only_trip_purpose(sentence.text):
             continue
-        people = _people_in(sentence, found)
-        if len(people) < 2 and meetings and GROUP_REFERENCE.search(sentence.text):
-            people = list(dict.fromkeys([*meetings[0].participants, *people]))
-        multilateral = bool(MULTILATERAL.search(sentence.text))
-        if len(people) < 2 and not (multilateral and people):
+        previous = pending = None
+        for clause, days_after in _clauses(sentence):
+            if pending is not None:  # a clause that named nobody belongs with the next one
+                clause = Sentence(pending.start, clause.end, text[pending.start : clause.end])
+            found_here = _clause_meetings(
+                clause,
+                text,
+                found,
+                published,
+                meetings,
+                previous,
+                days_after,
+                dateline_place,
+                country_of,
+            )
+            for part in found_here:
+                merged = next((m for m in meetings if _same_in_article(m, part)), None)
+                if merged:
+                    _absorb(merged, part)
+                else:
+                    meetings.append(part)
+            previous = found_here[0] if found_here else previous
+            pending = None if found_here else clause
+    _date_gatherings(meetings)
+    _place_same_day(meetings)
+    return [m for m in meetings if m.participants]
+
+
+def _only_trip_purpose(text):
+    """True when every meeting word of the sentence is in a trip's purpose."""
+    if _status(text) == "planned":
+        return False
+    purposes = [m.span() for m in TRIP_PURPOSE.finditer(text)]
+    return bool(purposes) and all(
+        any(start <= t.start() < end for start, end in purposes) for t in TRIGGER.finditer(text)
+    )
+
+
+def _clause_meetings(
+    clause, text, found, published, meetings, previous, days_after, dateline_place, country_of
+):
+    """The meetings one clause reports: none, one, or one per guest of separate talks, plus
+    the gathering a bilateral meeting was held beside when the clause says both attended."""
+    people = _participants(clause, found)
+    if len(people) < 2 and previous is not None and not people:
+        people = list(previous.participants)
+    elif len(people) < 2 and meetings and GROUP_REFERENCE.search(clause.text):
+        people = list(dict.fromkeys([*meetings[0].participants, *people]))
+    gathering = MULTILATERAL.search(clause.text)
+    sidelines = SIDELINES.search(clause.text)
+    beside = bool(gathering and sidelines and sidelines.start() < gathering.start())
+    multilateral = (
+        bool(gathering)
+        and not beside
+        and (len(people) != 2 or bool(re.search(r"meeting|attend", clause.text, re.I)))
+    )
+    if len(people) < 2 and not multilateral:
+        return []
+    status = _status(clause.text)
+    fmt = _format(clause.text)
+    is_first_held = status == "held" and not any(m.status == "held" for m in meetings)
+    if days_after and previous is not None and previous.date and previous.date_precision == "day":
+        when, precision = previous.date + timedelta(days=days_after), "day"
+    else:
+        when, precision = _meeting_date(clause, published, status, is_first_held)
+    place = places.first_place(clause.text)
+    place_stated = bool(place)
+    current = when is None or (published is not None and abs((when - published).days) <= 3)
+    visit = VISIT_TO.search(clause.text)
+    elsewhere = bool(visit and not places.canonical(visit["where"]))
+    if not place and fmt == "in_person" and (current or status == "planned") and not elsewhere:
+        countries = {country_of(p) for p in people}
+        place = _article_place(text, dateline_place, countries, multilateral or beside)
+    if fmt != "in_person":
+        place = ""
+    meeting = MeetingFinding(
+        participants=people,
+        status=status,
+        date=when,
+        date_precision=precision if when else "unknown",
+        place=place,
+        format=fmt,
+        kind=_kind(clause.text, fmt, multilateral),
+        evidence=clause.text.strip(),
+        evidence_start=clause.start,
+        confidence=0.8 if when and len(people) >= 2 else 0.5,
+        place_stated=place_stated,
+        time_stated=any(p.search(clause.text) for p in (*TIME_EXPRESSIONS, EARLIER)),
+        beside_gathering=beside,
+    )
+    found_here = _separate_meetings(meeting, clause.text)
+    if beside and GATHERING_ATTENDED.search(clause.text):
+        found_here.append(
+            MeetingFinding(
+                **{
+                    **meeting.__dict__,
+                    "participants": list(people),
+                    "kind": "multilateral",
+                    "beside_gathering": False,
+                    "roles": {},
+                }
+            )
+        )
+    return found_here
+
+
+def _place_same_day(meetings):
+    """A participant of a meeting at a known place met others there that day too ("Earlier
+    on Thursday, Mr. Singh also held talks with Belousov")."""
+    for meeting in meetings:
+        if meeting.place or meeting.format != "in_person" or meeting.date_precision != "day":
             continue
-        status = _status(sentence.text)
-        fmt = _format(sentence.text)
-        is_first_held = (
-            status == "held"
-            and not first_held_seen
-            and not any(m.status == "held" for m in meetings)
+        meeting.place = next(
+            (
+                other.place
+                for other in meetings
+                if other.place
+                and other.format == "in_person"
+                and other.date == meeting.date
+                and set(other.participants) & set(meeting.participants)
+            ),
+            "",
         )
-        when, precision = _meeting_date(sentence, published, status, is_first_held)
-        place = _place(sentence.text, PLACES)
-        current = when is not None and published is not None and abs((when - published).days) <= 3
-        if not place and fmt == "in_person" and (current or status == "planned"):
-            place = _article_place(text, dateline_place, {country_of(p) for p in people})
-        if fmt != "in_person":
-            place = ""
-        meeting = MeetingFinding(
-            participants=people,
-            status=status,
-            date=when,
-            date_precision=precision if when else "unknown",
-            place=place,
-            format=fmt,
-            kind=_kind(sentence.text, people, fmt),
-            evidence=sentence.text.strip(),
-            evidence_start=sentence.start,
-            confidence=0.8 if when and len(people) >= 2 else 0.5,
+
+
+def _date_gatherings(meetings):
+    """A gathering the article reports without a date took place on the day of the
+    bilateral meeting held on its sidelines, at the same place."""
+    for gathering in meetings:
+        if gathering.kind != "multilateral" or gathering.date or gathering.status != "held":
+            continue
+        beside = next(
+            (
+                m
+                for m in meetings
+                if m.beside_gathering and m.date and m.place and m.place == gathering.place
+            ),
+            None,
         )
-        if status == "held":
-            first_held_seen = True
-        for part in _separate_meetings(meeting, sentence.text):
-            merged = next((m for m in meetings if _same_in_article(m, part)), None)
-            if merged:
-                _absorb(merged, part)
-            else:
-                meetings.append(part)
-    return meetings
+        if beside:
+            gathering.date, gathering.date_precision = beside.date, beside.date_precision
 
 
 SEPARATE = re.compile(
@@ -571,10 +688,21 @@ def _same_in_article(a: MeetingFinding, b: MeetingFinding):
     """Two sentences of one article about one meeting: shared people, fitting date, status."""
     if a.status != b.status or not _dates_compatible(a, b):
         return False
+    if (a.kind == "multilateral") != (b.kind == "multilateral"):
+        return False
     shared = set(a.participants) & set(b.participants)
     if len(shared) < 2 and not (a.kind == b.kind == "multilateral"):
         return False
-    return a.format == b.format or "in_person" in (a.format, b.format)
+    if a.place_stated and b.place_stated and a.place != b.place:
+        return False
+    if a.format != b.format and a.time_stated and b.time_stated and not (a.date and b.date):
+        return False  # "had previously held a video call in September", date unknown
+    if a.format == b.format:
+        return True
+    # "talks" without a word on the format may have been the video call a later sentence
+    # describes; talks at a named place were not.
+    in_person = a if a.format == "in_person" else b
+    return "in_person" in (a.format, b.format) and not in_person.place_stated
 
 
 def _absorb(target: MeetingFinding, other: MeetingFinding):
@@ -686,10 +814,15 @@ def link_meetings(reports):
 
 
 def matches_across_articles(known: MeetingFinding, new: MeetingFinding):
-    """The same meeting reported elsewhere: same people, a day apart at most, same format."""
-    if set(known.participants) != set(new.participants) and not (
+    """The same meeting reported elsewhere: the same people (one report may name fewer of
+    them: "Kuznetsov also took part"), a day apart at most, the same format."""
+    ours, theirs = set(known.participants), set(new.participants)
+    same_people = len(ours & theirs) >= 2 and (ours <= theirs or theirs <= ours)
+    if not same_people and not (
         known.kind == new.kind == "multilateral" and known.place and known.place == new.place
     ):
+        return False
+    if (known.kind == "multilateral") != (new.kind == "multilateral"):
         return False
     if known.format != new.format:
         return False

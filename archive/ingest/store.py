@@ -885,7 +885,7 @@ class ArticleExtractor:
             elif meeting.pk in curated_here:
                 continue
             else:
-                self._update_meeting(meeting, finding)
+                self._update_meeting(meeting, finding, people)
             if meeting.pk not in reported:  # two findings of the article, one meeting
                 reported.add(meeting.pk)
                 self._rows.add(
@@ -905,6 +905,24 @@ class ArticleExtractor:
             Meeting.objects.filter(pk__in=orphan_pks).delete()
             self._meetings_index.forget(orphan_pks)
 
+    def _add_participants(self, meeting, finding, people, known=None):
+        """Participation rows for the finding's people the meeting does not have yet."""
+        participants = dict(known or {})
+        for key in finding.participants:
+            person = people.get(key)
+            if person is None or person.pk in participants:
+                continue
+            participants[person.pk] = key
+            self._rows.add(
+                Participation,
+                meeting_id=meeting.pk,
+                person_id=person.pk,
+                role_title=finding.roles.get(key, "")[:300],
+                evidence=finding.evidence,
+                extractor=EXTRACTOR,
+            )
+        return participants
+
     def _new_meeting(self, finding, people):
         meeting = Meeting(
             pk=self._meeting_ids.take(),
@@ -918,21 +936,7 @@ class ArticleExtractor:
             summary=finding.evidence[:1000],
         )
         self._rows.meetings.append(meeting)
-        participants = {}
-        for key in finding.participants:
-            person = people.get(key)
-            if person is not None and person.pk not in participants:
-                participants[person.pk] = key
-        for pk, key in participants.items():
-            self._rows.add(
-                Participation,
-                meeting_id=meeting.pk,
-                person_id=pk,
-                role_title=finding.roles.get(key, "")[:300],
-                evidence=finding.evidence,
-                extractor=EXTRACTOR,
-            )
-        self._meetings_index.add(meeting, participants)
+        self._meetings_index.add(meeting, self._add_participants(meeting, finding, people))
         return meeting
 
     def _matches_one_of(self, finding, persons, meeting_ids):
@@ -969,8 +973,14 @@ class ArticleExtractor:
                 known.append((person.pk, finding))
         return known
 
-    def _update_meeting(self, meeting, finding):
-        """Fill what the meeting lacks; a held report makes a planned meeting held."""
+    def _update_meeting(self, meeting, finding, people):
+        """Fill what the meeting lacks (a participant another report left out, too); a held
+        report makes a planned meeting held."""
+        if meeting.review_status not in CURATED_STATUSES:
+            known = self._meetings_index.participants[meeting.pk]
+            self._meetings_index.add(
+                meeting, self._add_participants(meeting, finding, people, known)
+            )
         curated = set(meeting.curated_fields)
         changes = {}
         if finding.status == "held" and meeting.status == "planned":

@@ -144,3 +144,135 @@ def test_year_from_the_tenures_of_named_officials(matcher):
         )
         is None
     )
+
+
+def by_people(found):
+    return {frozenset(m.participants): m for m in found}
+
+
+def test_a_person_who_also_took_part_joins_the_meeting_reported_before(matcher):
+    [meeting] = meetings(
+        matcher,
+        "Andrei Belousov held talks with Dong Jun in Beijing on Monday. "
+        "Chief of the General Staff Valery Gerasimov also took part.",
+        date(2024, 10, 14),
+    )
+    assert set(meeting.participants) == {"andrei-belousov", "dong-jun", "valery-gerasimov"}
+
+
+def test_talks_on_the_sidelines_of_a_gathering_are_bilateral(matcher):
+    found = by_people(
+        meetings(
+            matcher,
+            "Sergei Shoigu held talks with Dong Jun in Astana on Friday on the sidelines of "
+            "the SCO defense ministers' meeting.",
+            date(2024, 4, 26),
+        )
+    )
+    talks = found[frozenset({"sergei-shoigu", "dong-jun"})]
+    assert (talks.kind, talks.place, talks.date) == ("talks", "Astana", date(2024, 4, 26))
+    assert talks.beside_gathering
+    assert len(found) == 1  # nobody said they attended the gathering itself
+
+
+def test_the_gathering_both_attended_is_a_meeting_of_its_own(matcher):
+    found = meetings(
+        matcher,
+        "Dong Jun met Sergei Shoigu in Astana on Friday on the sidelines of the SCO defense "
+        "ministers' meeting, which both ministers attended.",
+        date(2024, 4, 26),
+    )
+    assert sorted(m.kind for m in found) == ["multilateral", "talks"]
+    assert all(set(m.participants) == {"dong-jun", "sergei-shoigu"} for m in found)
+
+
+def test_two_meetings_in_one_sentence_get_their_own_people_and_dates(matcher):
+    found = by_people(
+        meetings(
+            matcher,
+            "Andrei Belousov met Dong Jun in Beijing on Tuesday, a day after Sergei Shoigu "
+            "and Wei Fenghe met in Moscow.",
+            date(2022, 3, 1),
+        )
+    )
+    assert found[frozenset({"andrei-belousov", "dong-jun"})].date == date(2022, 3, 1)
+    earlier = found[frozenset({"sergei-shoigu", "wei-fenghe"})]
+    assert (earlier.date, earlier.place) == (date(2022, 2, 28), "Moscow")
+
+
+def test_a_pronoun_subject_is_the_person_named_before(matcher):
+    found = by_people(
+        meetings(
+            matcher,
+            "Andrei Belousov arrived in Beijing on Monday. He previously took part in the talks "
+            "between Sergei Shoigu and Dong Jun in Astana on April 26, 2024.",
+            date(2024, 10, 14),
+        )
+    )
+    assert frozenset({"andrei-belousov", "sergei-shoigu", "dong-jun"}) in found
+    # A pronoun that only reports what others did is not a participant.
+    reported = meetings(
+        matcher,
+        "Dong Jun spoke to reporters. He recalled that Sergei Shoigu and Wei Fenghe held talks "
+        "by video link on June 28.",
+        date(2021, 7, 28),
+    )
+    assert [set(m.participants) for m in reported] == [{"sergei-shoigu", "wei-fenghe"}]
+
+
+def test_a_since_clause_does_not_date_the_meeting(matcher):
+    [meeting] = meetings(
+        matcher,
+        "It was Belousov's first visit to China since he was appointed in May, and the first "
+        "meeting between Andrei Belousov and Dong Jun.",
+        date(2024, 10, 15),
+    )
+    assert meeting.date_precision != "month"
+
+
+def test_a_trip_to_attend_a_gathering_is_not_a_report_of_it(matcher):
+    assert (
+        meetings(
+            matcher,
+            "Sergei Shoigu and Dong Jun are in Astana for the meeting of SCO defense ministers.",
+            date(2024, 4, 25),
+        )
+        == []
+    )
+
+
+def test_a_video_call_with_its_own_time_stays_apart_from_talks_at_a_place(matcher):
+    found = meetings(
+        matcher,
+        "Dong Jun held talks with Andrei Belousov in Qingdao on Wednesday. "
+        "The two ministers had previously held a video call in January.",
+        None,
+    )
+    assert sorted(m.format for m in found) == ["in_person", "video"]
+    assert next(m for m in found if m.format == "in_person").place == "Qingdao"
+
+
+def test_places_come_from_geonames_with_their_countries():
+    from archive.ingest import places
+
+    assert places.places_in("talks in Siem Reap, Cambodia, and a visit to Kazan") == [
+        "Siem Reap",
+        "Kazan",
+    ]
+    assert places.country_of("Vientiane") == "LA"
+    assert places.places_in("at Sunan airport, in March, in Москве") == []
+    assert places.places_in("встреча в Пекине") == ["Beijing"]
+    assert places.place_named("Nur-Sultan") == "Astana"
+
+
+def test_a_report_naming_more_participants_links_to_the_same_meeting(matcher):
+    fuller = meetings(
+        matcher,
+        "Andrei Belousov held talks with Dong Jun in Beijing on Monday. "
+        "Valery Gerasimov also took part.",
+        date(2024, 10, 14),
+    )
+    shorter = meetings(
+        matcher, "Dong Jun met Andrei Belousov in Beijing on Monday.", date(2024, 10, 15)
+    )
+    assert link_meetings([("a", fuller[0]), ("b", shorter[0])]) == [["a", "b"]]
