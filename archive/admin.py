@@ -143,6 +143,8 @@ class CurationAdmin(admin.ModelAdmin):
         if formset.model is Mention:  # the names an article is found by follow its mentions
             articles = {m.article_id for m in [*instances, *formset.deleted_objects]}
             curation.refresh_names_text(Article.objects.filter(pk__in=articles))
+        if formset.model is PersonAlias and (instances or formset.deleted_objects):
+            curation.refresh_names_of([form.instance.pk])
 
 
 class ReviewedAdmin(CurationAdmin):
@@ -464,13 +466,35 @@ class PersonAdmin(MergeMixin, ReviewedAdmin):
     inlines = [PersonAliasInline, PositionInline]
     actions = [*ReviewedAdmin.actions, "merge_selected"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            curation.refresh_names_of([obj.pk])
+
 
 @admin.register(PersonAlias)
 class PersonAliasAdmin(CurationAdmin):
+    """An alias added, changed or deleted here changes what finds the person's articles."""
+
     list_display = ("name", "person")
     list_select_related = ("person",)
     search_fields = ("name", "person__name")
     autocomplete_fields = ("person",)
+
+    def save_model(self, request, obj, form, change):
+        before = PersonAlias.objects.filter(pk=obj.pk).values_list("person_id", flat=True)
+        people = {obj.person_id, *before}
+        super().save_model(request, obj, form, change)
+        curation.refresh_names_of(people)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        curation.refresh_names_of([obj.person_id])
+
+    def delete_queryset(self, request, queryset):
+        people = set(queryset.values_list("person_id", flat=True))
+        super().delete_queryset(request, queryset)
+        curation.refresh_names_of(people)
 
 
 @admin.register(Position)

@@ -595,6 +595,12 @@ def refresh_names_text(articles):
     Article.objects.bulk_update(articles, ["names_text"])
 
 
+def refresh_names_of(person_ids):
+    """Rewrite the names searched with every article that mentions these people (after a
+    curator changed their aliases)."""
+    refresh_names_text(Article.objects.filter(mentions__person__in=list(person_ids)))
+
+
 def keep_report(report):
     """A meeting report a curator added: confirm its meeting, so re-extraction keeps both.
 

@@ -213,3 +213,33 @@ def test_record_correction_rules(archive_world):
     assert person.review_status == "needs_review"
 
     assert record_correction(person, []) == ["country", "name"]
+
+
+def test_an_alias_a_curator_adds_or_removes_finds_the_persons_articles(
+    curator_client, admin_form, tmp_path
+):
+    load_gazetteer(Gazetteer.from_dict(GAZETTEER))
+    article = import_text(tmp_path, "a.txt", STORY).article
+    dong = Person.objects.get(slug="dong-jun")
+    assert not Article.objects.search("Тун Цзюнь").exists()
+
+    # Added from the alias list ...
+    url = reverse("admin:archive_personalias_add")
+    data = {"name": ["Тун Цзюнь"], "person": [str(dong.pk)]}
+    assert curator_client.post(url, data).status_code == 302
+    assert list(Article.objects.search("Тун Цзюнь")) == [article]
+
+    # ... removed from the person's page ...
+    url = reverse("admin:archive_person_change", args=[dong.pk])
+    data = admin_form(curator_client.get(url), "person_form")
+    alias = dong.aliases.get(name="Тун Цзюнь")
+    set_inline(data, "aliases", alias.pk, "DELETE", "on")
+    response = curator_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert not Article.objects.search("Тун Цзюнь").exists()
+
+    # ... and a new name for the person finds the article too.
+    data = admin_form(curator_client.get(url), "person_form")
+    data["name"] = ["Dong Jun (admiral)"]
+    assert curator_client.post(url, data).status_code == 302
+    assert list(Article.objects.search("admiral")) == [article]
