@@ -16,7 +16,7 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
@@ -87,8 +87,7 @@ def articles_per_month():
     (see ArticleSearchFilter.sample), so a minute-old figure is good enough."""
 
     def count():
-        months = ArticleMonthCount.objects.filter(month__isnull=False, articles__gt=0)
-        return list(months.values_list("month").annotate(n=Sum("articles")).order_by("-month"))
+        return list(ArticleMonthCount.objects.kept().per_month().order_by("-month"))
 
     return cache.get_or_set("archive:articles-per-month", count, MONTH_COUNTS_CACHED)
 

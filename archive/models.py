@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -343,6 +343,21 @@ class Article(Reviewed):
         return reverse("archive:article-detail", args=[self.pk])
 
 
+class MonthCountQuerySet(models.QuerySet):
+    def kept(self, outlet=None, language=""):
+        """Rows with articles, of one outlet and language when given."""
+        rows = self.filter(articles__gt=0)
+        if outlet is not None:
+            rows = rows.filter(outlet_id=outlet.pk)
+        if language:
+            rows = rows.filter(language=language)
+        return rows
+
+    def per_month(self):
+        """(first of month, articles) of dated articles, summed over outlets and languages."""
+        return self.filter(month__isnull=False).values_list("month").annotate(n=Sum("articles"))
+
+
 class ArticleMonthCount(models.Model):
     """How many shown articles each month holds (undated ones: no month), per outlet and
     language.
@@ -356,6 +371,8 @@ class ArticleMonthCount(models.Model):
     outlet_id = models.BigIntegerField(null=True)  # no foreign key: outlets can be merged away
     language = models.CharField(max_length=8)
     articles = models.IntegerField()
+
+    objects = MonthCountQuerySet.as_manager()
 
     class Meta:
         constraints = [

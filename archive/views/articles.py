@@ -118,26 +118,9 @@ class ArticleRawView(View):
         return response
 
 
-def kept_counts(outlet=None, language=""):
-    """The counts the database keeps per month, outlet and language (ArticleMonthCount),
-    under the archive pages' filters."""
-    rows = ArticleMonthCount.objects.filter(articles__gt=0)
-    if outlet is not None:
-        rows = rows.filter(outlet_id=outlet.pk)
-    if language:
-        rows = rows.filter(language=language)
-    return rows
-
-
 def period_counts(outlet=None, language=""):
     """{year: {"count": n, "months": {first-of-month: n}}} for dated articles, in order."""
-    rows = (
-        kept_counts(outlet, language)
-        .filter(month__isnull=False)
-        .values_list("month")
-        .annotate(n=Sum("articles"))
-        .order_by("month")
-    )
+    rows = ArticleMonthCount.objects.kept(outlet, language).per_month().order_by("month")
     years = OrderedDict()
     for month, n in rows:
         if n:
@@ -181,7 +164,7 @@ class ArticleListMixin(SectionMixin, ExportMixin):
 
     @cached_property
     def chosen_filters(self):
-        """The valid filters (outlet, language) as arguments of kept_counts."""
+        """The valid filters (outlet, language) as arguments of ArticleMonthCount's kept()."""
         if not self.filterset.is_bound:
             return {}
         self.filterset.form.is_valid()
@@ -195,7 +178,9 @@ class ArticleListMixin(SectionMixin, ExportMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.dated:
-            undated = kept_counts(**self.chosen_filters).filter(month__isnull=True)
+            undated = ArticleMonthCount.objects.kept(**self.chosen_filters).filter(
+                month__isnull=True
+            )
             undated_count = undated.aggregate(n=Sum("articles"))["n"] or 0
         else:
             undated_count = context["paginator"].total
