@@ -361,7 +361,7 @@ def _article_place(text, dateline_place, countries, multilateral):
     if multilateral:
         opening = " ".join(s.text for s in split_sentences(text)[:2])
         return dateline or places.first_place(opening)
-    for place in ([dateline] if dateline else []) + places.places_in(text):
+    for place in ([dateline] if dateline else []) + list(places.places_in(text)):
         if places.country_of(place) in countries:
             return place
     return ""
@@ -399,6 +399,7 @@ TRIP_PURPOSE = re.compile(
 PRONOUN_SUBJECT = re.compile(
     r"(?:^|[,;:]\s*|\b(?:when|where|and|after|before|then)\s+)(?:he|she)\b", re.I
 )
+PRONOUN_REACH = 1000  # characters back to the person a pronoun stands for
 # Where a sentence reports a second meeting: "..., a day after Trump and Xi met in Busan",
 # "holding talks in Beijing in 2024 and meeting again in Qingdao".
 CLAUSE_BREAK = re.compile(
@@ -451,7 +452,7 @@ def _pronoun_referent(clause, found: PeopleFound):
     if pronoun is None or REPORTING_VERB.match(clause.text[pronoun.end() :]):
         return None
     at = clause.start + pronoun.end()
-    earlier = [m for m in found.people_between(0, at) if m.end <= at]
+    earlier = [m for m in found.people_between(max(0, at - PRONOUN_REACH), at) if m.end <= at]
     return earlier[-1].key if earlier else None
 
 

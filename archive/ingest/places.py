@@ -66,8 +66,9 @@ def country_of(place):
     return _cities().get(ALIASES.get(place, place), "")
 
 
+@lru_cache(maxsize=256)  # an article's places are asked for once per meeting it reports
 def places_in(text):
-    """Cities the text names after a place cue, in order, each once."""
+    """Cities the text names after a place cue, in order, each once (a tuple)."""
     found = []
     for match in PLACE_CUE.finditer(text):
         candidate = match["place"]
@@ -78,7 +79,7 @@ def places_in(text):
         for stem, place in RUSSIAN_PLACES.items():
             if match["place"].startswith(stem) and place not in found:
                 found.append(place)
-    return found
+    return tuple(found)
 
 
 def first_place(text):
