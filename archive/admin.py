@@ -142,7 +142,7 @@ class CurationAdmin(admin.ModelAdmin):
         formset.save_m2m()
         if formset.model is Mention:  # the names an article is found by follow its mentions
             articles = {m.article_id for m in [*instances, *formset.deleted_objects]}
-            curation.refresh_names_text(Article.objects.filter(pk__in=articles))
+            curation.refresh_mentioned(Article.objects.filter(pk__in=articles))
         if formset.model is PersonAlias and (instances or formset.deleted_objects):
             curation.refresh_names_of([form.instance.pk])
 

@@ -95,8 +95,8 @@ def set_review_status(queryset, status):
     queryset.model.objects.bulk_update(
         records, ["review_status", "review_reasons", "curated_fields", "updated_at"]
     )
-    if queryset.model is Mention:  # a rejected mention's names no longer find its article
-        refresh_names_text(Article.objects.filter(mentions__in=[r.pk for r in records]))
+    if queryset.model is Mention:  # a rejected mention no longer finds its article
+        refresh_mentioned(Article.objects.filter(mentions__in=[r.pk for r in records]))
     return len(records)
 
 
@@ -424,7 +424,9 @@ def merge(survivor, losers):
             loser.delete()
         survivor.save()
         if isinstance(survivor, Person):
-            refresh_names_text(Article.objects.filter(mentions__person=survivor))
+            refresh_mentioned(Article.objects.filter(mentions__person=survivor))
+        if isinstance(survivor, Organization):
+            refresh_mentioned(Article.objects.filter(mentions__organization=survivor))
     return moved
 
 
@@ -569,36 +571,46 @@ def _merge_meeting(survivor, loser, moved):
     _with_curated_status(survivor)
 
 
-def refresh_names_text(articles):
-    """Rewrite the names searched with `articles`: every name of every person they mention.
+def refresh_mentioned(articles):
+    """Rewrite what `articles` are searched and filtered by: every name of every person
+    they mention (names_text), and the ids of those people and organizations.
 
     The same denormalisation ArticleExtractor.apply writes; a merge adds names to a person,
-    a rejected mention takes its person's names away.
+    a rejected mention takes its person away.
     """
     articles = list(articles.distinct().only("pk"))
     mentions = list(
         shown(Mention.objects)
-        .filter(article__in=articles, person__isnull=False)
+        .filter(article__in=articles)
+        .exclude(person__isnull=True, organization__isnull=True)
         .select_related("person")
-        .only("article_id", "person__name")
+        .only("article_id", "organization_id", "person__name")
     )
     aliases = {}
-    for alias in PersonAlias.objects.filter(person_id__in={m.person_id for m in mentions}):
+    people = {m.person_id for m in mentions if m.person_id}
+    for alias in PersonAlias.objects.filter(person_id__in=people):
         aliases.setdefault(alias.person_id, set()).add(alias.name)
-    names = {}
+    names, person_ids, organization_ids = {}, {}, {}
     for mention in mentions:
+        if mention.organization_id:
+            organization_ids.setdefault(mention.article_id, set()).add(mention.organization_id)
+        if not mention.person_id:
+            continue
+        person_ids.setdefault(mention.article_id, set()).add(mention.person_id)
         found = names.setdefault(mention.article_id, set())
         found.add(mention.person.name)
         found.update(aliases.get(mention.person_id, ()))
     for article in articles:
         article.names_text = searchable_names(names.get(article.pk, ()))
-    Article.objects.bulk_update(articles, ["names_text"])
+        article.person_ids = sorted(person_ids.get(article.pk, ()))
+        article.organization_ids = sorted(organization_ids.get(article.pk, ()))
+    Article.objects.bulk_update(articles, ["names_text", "person_ids", "organization_ids"])
 
 
 def refresh_names_of(person_ids):
     """Rewrite the names searched with every article that mentions these people (after a
     curator changed their aliases)."""
-    refresh_names_text(Article.objects.filter(mentions__person__in=list(person_ids)))
+    refresh_mentioned(Article.objects.filter(mentions__person__in=list(person_ids)))
 
 
 def keep_report(report):

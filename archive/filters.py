@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -194,10 +195,6 @@ class SearchForm(forms.Form):
         return cleaned
 
 
-def _mentioning(**lookups):
-    return Exists(shown(Mention.objects).filter(article=OuterRef("pk"), **lookups))
-
-
 class ArticleFilter(django_filters.FilterSet):
     """Language, the one filter every list of articles offers, and the shared machinery."""
 
@@ -295,14 +292,17 @@ class ArticleSearchFilter(ArticleOutletFilter):
     class Meta:
         form = SearchForm
 
+    # Article.person_ids and organization_ids hold the shown mentions' people and
+    # organizations, under GIN indexes the planner ANDs with the text's.
     def filter_person(self, queryset, name, person):
-        return queryset.filter(_mentioning(person=person))
+        return queryset.filter(person_ids__contains=[person.pk])
 
     def filter_organization(self, queryset, name, organization):
-        return queryset.filter(_mentioning(organization=organization))
+        return queryset.filter(organization_ids__contains=[organization.pk])
 
     def filter_person_country(self, queryset, name, country):
-        return queryset.filter(_mentioning(person__country=country))
+        people = Person.objects.filter(country=country).values("pk")
+        return queryset.filter(person_ids__overlap=ArraySubquery(people))
 
     def filter_meeting_kind(self, queryset, name, kind):
         reports = MeetingReport.objects.filter(

@@ -299,6 +299,13 @@ class Article(Reviewed):
     names_text = models.TextField(
         blank=True, help_text="Every spelling of the people named, for full-text search."
     )
+    # The people and organizations of the article's shown mentions, written with them (by
+    # extraction and by curation): a search filtered by a person is one bitmap AND of
+    # this GIN index and the text's, not a check of every match's mentions.
+    person_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    organization_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, editable=False
+    )
     search_vector = models.GeneratedField(
         expression=article_search_vector(),
         output_field=SearchVectorField(),
@@ -321,6 +328,8 @@ class Article(Reviewed):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
+            GinIndex(fields=["person_ids"], name="article_person_ids"),
+            GinIndex(fields=["organization_ids"], name="article_organization_ids"),
             # Lists run newest first with undated articles last (archive.search.NEWEST_FIRST);
             # a plain descending index puts NULLs first and cannot serve that order.
             models.Index(

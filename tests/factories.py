@@ -3,7 +3,7 @@
 import hashlib
 import itertools
 
-from archive.curation import refresh_names_text
+from archive.curation import refresh_mentioned
 from archive.models import (
     Article,
     ArticleSource,
@@ -84,7 +84,7 @@ def make_mention(article, entity, text=None, **fields):
     defaults = {"start": start, "end": start + len(text), "text": text}
     mention = Mention.objects.create(article=article, **{key: entity}, **{**defaults, **fields})
     # As the importer does: the article is found by every name of the people it mentions.
-    refresh_names_text(Article.objects.filter(pk=article.pk))
+    refresh_mentioned(Article.objects.filter(pk=article.pk))
     return mention
 
 

@@ -98,6 +98,14 @@ def test_generates_a_whole_archive(corpus):
     assert Quote.objects.exists() and ArticleSource.objects.exists()
     for mention in Mention.objects.select_related("article")[:200]:
         assert mention.article.body[mention.start : mention.end] == mention.text
+    # What the person and organization filters read, as extraction writes it.
+    shown = Mention.objects.exclude(review_status="rejected")
+    for article in articles.prefetch_related(None)[:200]:
+        mentions = shown.filter(article=article)
+        people = set(mentions.exclude(person=None).values_list("person_id", flat=True))
+        organizations = mentions.exclude(organization=None).values_list("organization_id")
+        assert article.person_ids == sorted(people)
+        assert article.organization_ids == sorted({o for (o,) in organizations})
 
 
 def test_filling_up_is_idempotent_and_append_adds(corpus):

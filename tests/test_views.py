@@ -703,6 +703,7 @@ def plans(url, client):
         "/search/?q=talks&sort=newest",
         "/search/?q=talks&sort=oldest&outlet=tass",
         "/search/?q=Belousov NEAR/5 Dong&date_from=2020-01-01",
+        "/search/?q=talks&person=dong-jun&person_country=CN&organization=china-mnd",
         "/archive/",
         "/archive/2022/",
         "/archive/2022/03/",
@@ -741,6 +742,32 @@ def test_the_search_uses_the_full_text_index(client, crowded_archive):
     assert len(searches) == 1
     missing = [plan for plan in searches if "article_search_gin" not in plan]
     assert not missing, missing[0]
+
+
+def test_a_search_filtered_by_person_ands_the_people_index_with_the_texts(client, crowded_archive):
+    """The person filter reads Article.person_ids through its GIN index, which PostgreSQL
+    combines with the full-text index: no match's mentions are checked one by one."""
+    Article.objects.bulk_create(
+        Article(
+            title=f"Filler {n}",
+            body=f"Routine talks number {n} on naval logistics and port visits.",
+            raw_text="filler",
+            content_hash=f"filler-{n}",
+            outlet=crowded_archive.global_times,
+            language="en",
+            published_date=datetime.date(2000 + n % 25, 1 + n % 12, 1),
+            date_precision="day",
+            date_confidence="exact",
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_article")
+    url = "/search/?q=talks&person=dong-jun"
+    # The sample of results; the person facet's own sample leaves the person filter out.
+    searches = [plan for sql, plan in plans(url, client) if "@@" in sql and "person_ids" in sql]
+    assert searches and all("article_person_ids" in plan for plan in searches), searches
+    assert not any("archive_mention" in plan for plan in searches), searches
 
 
 def test_detail_pages_cost_a_fixed_number_of_queries(

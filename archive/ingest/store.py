@@ -764,12 +764,14 @@ class ArticleExtractor:
             for key in keys:
                 names.update(self.spellings.get(key, [key.removeprefix("new:")]))
             article.names_text = searchable_names(names)
+            people = self._people(result, article, keys)
+            article.person_ids, article.organization_ids = self._mentions(
+                article, result, people, fresh
+            )
             if fresh:
                 self._rows.articles.append(article)
             else:
                 article.save()
-            people = self._people(result, article, keys)
-            self._mentions(article, result, people, fresh)
             self._quotes(article, result, people, fresh)
             self._meetings(article, result, people, fresh)
         return result
@@ -810,9 +812,14 @@ class ArticleExtractor:
         return people
 
     def _mentions(self, article, result, people, fresh):
+        """Write the article's mentions, keeping curated ones; return the ids of the people
+        and of the organizations its shown mentions name, sorted."""
         kept = [] if fresh else list(article.mentions.filter(review_status__in=CURATED_STATUSES))
         if not fresh:
             article.mentions.exclude(review_status__in=CURATED_STATUSES).delete()
+        shown = [k for k in kept if k.review_status != ReviewStatus.REJECTED]
+        person_ids = {k.person_id for k in shown if k.person_id}
+        organization_ids = {k.organization_id for k in shown if k.organization_id}
         organizations = self.organizations
         for m in result.people.mentions:
             person = people.get(m.key) if m.kind == "person" else None
@@ -843,6 +850,11 @@ class ArticleExtractor:
                 evidence=sentence_around(article.body, m.start),
                 extractor=f"{EXTRACTOR}:{m.how}",
             )
+            if person is not None:
+                person_ids.add(person.pk)
+            if organization is not None:
+                organization_ids.add(organization.pk)
+        return sorted(person_ids), sorted(organization_ids)
 
     def _quotes(self, article, result, people, fresh):
         kept = [] if fresh else list(article.quotes.filter(review_status__in=CURATED_STATUSES))

@@ -49,7 +49,8 @@ ARTICLE_COLUMNS = (
     "id", "title", "url", "outlet_id", "published_date", "date_precision", "date_confidence",
     "date_source", "date_evidence", "dateline", "dateline_place", "lead", "body", "raw_text",
     "raw_encoding", "source_path", "source_format", "language", "content_hash", "names_text",
-    "review_status", "review_reasons", "curated_fields", "created_at", "updated_at",
+    "person_ids", "organization_ids", "review_status", "review_reasons", "curated_fields",
+    "created_at", "updated_at",
 )  # fmt: skip
 MEETING_COLUMNS = (
     "id", "date", "date_precision", "place", "format", "kind", "status", "summary",
@@ -388,9 +389,19 @@ class Rows:
             pk, d.title, d.url, self.ids.outlets[d.outlet.slug], d.published_date,
             d.date_precision, d.date_confidence, d.date_source, d.date_evidence, d.dateline,
             d.dateline_place, d.lead, d.body, d.raw_text, "utf-8", d.source_path, "txt",
-            d.language, d.content_hash, d.names_text, d.review_status, d.review_reasons, [],
-            self.now, self.now,
+            d.language, d.content_hash, d.names_text, *self.mentioned(d), d.review_status,
+            d.review_reasons, [], self.now, self.now,
         )  # fmt: skip
+
+    def mentioned(self, d):
+        """(person ids, organization ids) of the article's shown mentions, as the importer
+        writes them."""
+        shown = [m for m in d.mentions if m.review_status != "rejected"]
+        people = {self.ids.people[m.person.slug] for m in shown if m.person}
+        organizations = {
+            self.ids.organizations[m.organization.slug] for m in shown if m.organization
+        }
+        return sorted(people), sorted(organizations)
 
     def meeting(self, pk, m):
         return (

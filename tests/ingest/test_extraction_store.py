@@ -181,3 +181,33 @@ def test_evaluate_extraction_scores_a_gold_file_without_touching_the_archive(tmp
     ids = [r["meetings"][0]["meeting_id"] for r in rows]
     assert ids[0] == ids[1]
     assert Article.objects.count() == 0 and Meeting.objects.count() == 0
+
+
+def test_the_people_an_article_is_filtered_by_follow_its_shown_mentions(tmp_path):
+    from archive import curation
+
+    article = import_texts(tmp_path, a_tass=TASS)["a_tass"].article
+    article.refresh_from_db()
+    mentioned = set(
+        article.mentions.filter(person__isnull=False).values_list("person_id", flat=True)
+    )
+    assert len(mentioned) == 3  # Belousov, Dong Jun and the general found by his rank
+    assert article.person_ids == sorted(mentioned)
+
+    # A curator rejects every mention of Dong Jun: the article no longer has him ...
+    dong = Person.objects.get(slug="dong-jun")
+    curation.reject(article.mentions.filter(person=dong))
+    article.refresh_from_db()
+    assert dong.pk not in article.person_ids
+    # ... and re-extraction, which keeps the rejection, does not bring him back.
+    ArticleExtractor().apply(article)
+    article.refresh_from_db()
+    assert dong.pk not in article.person_ids
+    assert article.person_ids == sorted(mentioned - {dong.pk})
+
+    # Merging the general into another person moves the article to the survivor.
+    general = Person.objects.get(name="Ivan Kuznetsov")
+    survivor = Person.objects.create(name="Ivan V. Kuznetsov", slug="ivan-v-kuznetsov")
+    curation.merge(survivor, [general])
+    article.refresh_from_db()
+    assert survivor.pk in article.person_ids and general.pk not in article.person_ids
