@@ -718,25 +718,31 @@ def test_no_page_reads_every_article(client, crowded_archive, url):
         assert not ARTICLES_SEQUENTIAL_SCAN.search(plan), f"{sql}\n{plan}"
 
 
-def test_the_search_uses_the_full_text_index(client, crowded_archive):
-    """With enough articles for the planner to weigh its choices (3,000, analysed), the
-    query that finds a rare word's matches starts from the GIN index."""
+def add_fillers(outlet, body, count=3000):
+    """`count` articles of `body` (with {n}), analysed: enough for the planner to weigh its
+    choices as at scale."""
     Article.objects.bulk_create(
         Article(
             title=f"Filler {n}",
-            body=f"Routine report number {n} on naval logistics and port visits.",
+            body=body.format(n=n),
             raw_text="filler",
             content_hash=f"filler-{n}",
-            outlet=crowded_archive.global_times,
+            outlet=outlet,
             language="en",
             published_date=datetime.date(2000 + n % 25, 1 + n % 12, 1),
             date_precision="day",
             date_confidence="exact",
         )
-        for n in range(3000)
+        for n in range(count)
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE archive_article")
+
+
+def test_the_search_uses_the_full_text_index(client, crowded_archive):
+    """With enough articles for the planner to weigh its choices (3,000, analysed), the
+    query that finds a rare word's matches starts from the GIN index."""
+    add_fillers(crowded_archive.global_times, "Routine report number {n} on naval logistics.")
     searches = [plan for sql, plan in plans("/search/?q=Belousov", client) if "@@" in sql]
     # One query matches: the newest matches, which the count, ranking and facets share.
     assert len(searches) == 1
@@ -747,22 +753,7 @@ def test_the_search_uses_the_full_text_index(client, crowded_archive):
 def test_a_search_filtered_by_person_ands_the_people_index_with_the_texts(client, crowded_archive):
     """The person filter reads Article.person_ids through its GIN index, which PostgreSQL
     combines with the full-text index: no match's mentions are checked one by one."""
-    Article.objects.bulk_create(
-        Article(
-            title=f"Filler {n}",
-            body=f"Routine talks number {n} on naval logistics and port visits.",
-            raw_text="filler",
-            content_hash=f"filler-{n}",
-            outlet=crowded_archive.global_times,
-            language="en",
-            published_date=datetime.date(2000 + n % 25, 1 + n % 12, 1),
-            date_precision="day",
-            date_confidence="exact",
-        )
-        for n in range(3000)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE archive_article")
+    add_fillers(crowded_archive.global_times, "Routine talks number {n} on naval logistics.")
     url = "/search/?q=talks&person=dong-jun"
     # The sample of results; the person facet's own sample leaves the person filter out.
     searches = [plan for sql, plan in plans(url, client) if "@@" in sql and "person_ids" in sql]
