@@ -8,6 +8,7 @@ malformed parameter becomes a form message, never a database error.
 """
 
 import datetime
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,8 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from archive import names
 from archive.formatting import language_name
@@ -48,13 +48,21 @@ FACET_SIZE = 12
 # How many times what is missing from a search's sample a window of months should hold.
 WINDOW_MARGIN = 3
 MAX_WINDOWS = 4
-MONTH_COUNTS_CACHED = 60  # seconds
+CHOICES_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+def _cached(key, read):
+    """`read()`, kept a minute in each process's cache: the lists every search form offers
+    (outlets, people, organizations, countries, languages). A record added since shows up
+    within the minute; what a chosen value selects is always read afresh."""
+    return cache.get_or_set(f"archive:{key}", read, CHOICES_CACHED)
 
 
 def _countries(queryset, field):
     codes = queryset.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
-    return [(code, code) for code in codes.distinct()]
+    key = f"countries:{queryset.model._meta.label}:{field}"
+    return [(code, code) for code in _cached(key, lambda: list(codes.distinct()))]
 
 
 def outlet_countries():
@@ -78,8 +86,7 @@ def article_languages():
         )
         return list(codes.distinct())
 
-    codes = cache.get_or_set("archive:article-languages", read, MONTH_COUNTS_CACHED)
-    return [(code, language_name(code)) for code in codes]
+    return [(code, language_name(code)) for code in _cached("article-languages", read)]
 
 
 def articles_per_month():
@@ -90,7 +97,7 @@ def articles_per_month():
     def count():
         return list(ArticleMonthCount.objects.kept().per_month().order_by("-month"))
 
-    return cache.get_or_set("archive:articles-per-month", count, MONTH_COUNTS_CACHED)
+    return _cached("articles-per-month", count)
 
 
 def meeting_years():
@@ -118,14 +125,16 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(option)}"{" selected" if str(option) in selected else ""}>'
-            f"{escape(label)}</option>"
-            for option, label in self._rows()
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) in selected else "", label)
+                for option, label in self._rows()
+            ),
         )
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        # Every value and label above went through escape().
-        return format_html("<select{}>{}</select>", attributes, mark_safe(options))
+        return format_html("<select{}>{}</select>", attributes, options)
 
     def _rows(self):
         choices = self.choices
@@ -133,7 +142,10 @@ class QuickSelect(forms.Select):
             return choices
         field = choices.field
         empty = [("", field.empty_label)] if field.empty_label is not None else []
-        return empty + list(choices.queryset.values_list(field.to_field_name, "name"))
+        rows = choices.queryset.values_list(field.to_field_name, "name")
+        query = hashlib.sha256(str(rows.query).encode()).hexdigest()[:16]
+        key = f"choices:{choices.queryset.model._meta.label}:{query}"
+        return empty + _cached(key, lambda: list(rows))
 
 
 class SlugFilter(django_filters.ModelChoiceFilter):
