@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.db.models.functions import Left
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from archive.filters import ArticleSearchFilter
-from archive.models import Article, Mention, Person
+from archive.models import Article, Person
 from archive.visibility import shown
 
 FEED_SIZE = 50
@@ -88,6 +88,6 @@ class PersonFeed(ArticleFeed):
         return person.get_absolute_url()
 
     def items(self, person):
-        mentions = shown(Mention.objects).filter(article=OuterRef("pk"), person=person)
         newest = (F("published_date").desc(nulls_last=True), "-id")
-        return feed_articles().filter(Exists(mentions)).order_by(*newest)[:FEED_SIZE]
+        articles = feed_articles().filter(person_ids__contains=[person.pk])
+        return articles.order_by(*newest)[:FEED_SIZE]

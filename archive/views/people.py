@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -14,7 +14,6 @@ from archive.filters import ArticleSearchFilter, PersonFilter
 from archive.models import (
     Article,
     Meeting,
-    Mention,
     Participation,
     Person,
     PersonMonthCount,
@@ -95,7 +94,7 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             .order_by(F("month").desc(nulls_last=True))
             .values_list("month", "mentions")
         )
-        mentioning = Exists(shown(Mention.objects).filter(article=OuterRef("pk"), person=person))
+        mentioning = Q(person_ids__contains=[person.pk])
         articles = self._newest_articles(mentioning, counts)
         meetings = (
             shown(Meeting.objects)
