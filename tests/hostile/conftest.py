@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
+from archive.curation import refresh_mentioned
 from archive.ingest.store import Importer, load_gazetteer
 from archive.models import (
     Article,
@@ -137,6 +138,7 @@ def hostile_archive(db, tmp_path):
     start = w.dump.body.find("Monday")
     Mention.objects.create(article=w.dump, person=w.evil, start=start, end=start + 6, text="Monday")
     Mention.objects.create(article=w.dump, organization=w.evil_org, start=0, end=7, text="BEIJING")
+    refresh_mentioned(Article.objects.filter(pk=w.dump.pk))  # as the admin does for a new mention
     Quote.objects.create(article=w.record, person=w.evil, text=f"{SCRIPT} {IMG} said evil")
     Participation.objects.create(meeting=w.meeting, person=w.evil, role_title=f"{IMG} attaché")
     w.evil_meeting = Meeting.objects.create(
