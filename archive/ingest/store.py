@@ -23,8 +23,6 @@ from collections import defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import reduce
-from operator import or_
 
 from django.db import (
     DataError,
@@ -35,6 +33,7 @@ from django.db import (
     transaction,
 )
 from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1027,27 +1026,41 @@ class MeetingIndex:
         self._read = defaultdict(list)  # person pk -> [(first, last)] dates read
 
     def load_for(self, known_findings):
-        """Read the meetings the (person pk, finding) pairs may match, in one query."""
-        if not known_findings:
-            return
-        ranges = []
-        for _, finding in known_findings:
+        """Read the meetings the (person pk, finding) pairs may match, in one query: for
+        each person, only around the dates of that person's findings."""
+        ranges = defaultdict(list)
+        for pk, finding in known_findings:
             window = timedelta(days=match_window(finding))
-            ranges.append((finding.date - window, finding.date + window))
-        self._load({pk for pk, _ in known_findings}, _merged(ranges))
+            ranges[pk].append((finding.date - window, finding.date + window))
+        if ranges:
+            self._load({pk: _merged(person_ranges) for pk, person_ranges in ranges.items()})
 
-    def _load(self, person_pks, ranges):
+    def _load(self, ranges_by_person):
+        """Read the meetings each person (pk) takes part in within that person's
+        [(first, last)]. Each range is read from the date index and its meetings checked
+        for the person, so the cost follows the meetings of those days, not every meeting
+        those people ever had."""
+        windows = [(pk, *r) for pk, ranges in ranges_by_person.items() for r in ranges]
+        persons, firsts, lasts = (list(column) for column in zip(*windows, strict=True))
+        matching = RawSQL(
+            f"SELECT p.meeting_id FROM unnest(%s::bigint[], %s::date[], %s::date[])"
+            f" AS w(person_id, first, last)"
+            # OFFSET 0 keeps the subquery a per-window date index scan.
+            f" CROSS JOIN LATERAL (SELECT id FROM {Meeting._meta.db_table}"
+            f" WHERE date BETWEEN w.first AND w.last OFFSET 0) m"
+            f" JOIN {Participation._meta.db_table} p"
+            f" ON p.meeting_id = m.id AND p.person_id = w.person_id",
+            [persons, firsts, lasts],
+        )
         meetings = (
-            Meeting.objects.filter(participations__person__in=person_pks)
-            .filter(reduce(or_, (Q(date__range=r) for r in ranges)))
+            Meeting.objects.filter(pk__in=matching)
             .exclude(review_status=ReviewStatus.REJECTED)
-            .distinct()
             .prefetch_related("participations")
         )
         for meeting in meetings:
             if meeting.pk not in self.participants:  # else the batch's own version stands
                 self.add(meeting, {p.person_id: None for p in meeting.participations.all()})
-        for pk in person_pks:
+        for pk, ranges in ranges_by_person.items():
             self._read[pk].extend(ranges)
 
     def add(self, meeting, participants):
@@ -1064,7 +1077,7 @@ class MeetingIndex:
         """Meetings dated first..last with persons[:2] taking part, latest first."""
         lead = persons[0].pk
         if not any(a <= first and last <= b for a, b in self._read[lead]):
-            self._load({lead}, [(first, last)])
+            self._load({lead: [(first, last)]})
         others = [p.pk for p in persons[1:2]]
         found = [
             m
