@@ -316,13 +316,15 @@ def vector_cost(sample=5000):
 
 
 def import_throughput(documents):
-    """Documents a second through the real importer, extraction included, into this
-    database; everything it writes is rolled back."""
+    """Documents a second through the real importer as `import_articles` runs it (worker
+    processes, one a core), extraction included, into this database; everything it
+    writes is rolled back."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from django.db import transaction
     from import_throughput import write_corpus
 
     from archive.ingest.gazetteer import DEFAULT_GAZETTEER_PATH, Gazetteer
+    from archive.ingest.prepare import cores
     from archive.ingest.store import Importer
 
     people = [p.name for p in Gazetteer.from_file(DEFAULT_GAZETTEER_PATH).people if p.positions]
@@ -331,7 +333,7 @@ def import_throughput(documents):
         write_corpus(Path(folder), documents, people)
         with transaction.atomic():
             started = time.perf_counter()
-            for result in Importer().import_paths([folder]):
+            for result in Importer(workers=cores()).import_paths([folder]):
                 statuses[result.status] += 1
             elapsed = time.perf_counter() - started
             transaction.set_rollback(True)
