@@ -5,11 +5,13 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.models import Article, Meeting, ReviewStatus
 from archive.search import MAX_QUERY_LENGTH
+from archive.views import people
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -637,6 +639,28 @@ def crowded_archive(archive_world):
     return w
 
 
+@pytest.mark.parametrize("shown", [5, 20])
+def test_person_page_shows_the_newest_articles_and_quotes(
+    client, crowded_archive, monkeypatch, shown
+):
+    """Looked for in the newest months first (5: both there; 20: the articles are not, and
+    the whole archive is read): the same rows as reading every one of them."""
+    w = crowded_archive
+    monkeypatch.setattr(people, "ARTICLES_SHOWN", shown)
+    monkeypatch.setattr(people, "QUOTES_SHOWN", shown)
+    f.make_quote(w.talks, w.belousov, "An undated article's quote comes last.")
+    Article.objects.filter(pk=w.talks.pk).update(published_date=None, date_precision="unknown")
+    context = client.get(w.belousov.get_absolute_url()).context
+    newest = F("published_date").desc(nulls_last=True)
+    articles = Article.objects.filter(mentions__person=w.belousov).distinct()
+    assert context["articles"] == list(articles.order_by(newest, "-id")[:shown])
+    quotes = w.belousov.quotes.order_by(
+        F("article__published_date").desc(nulls_last=True), "article_id", "start"
+    )
+    assert context["quotes"] == list(quotes[:shown])
+    assert len(context["quotes"]) == shown
+
+
 @pytest.mark.parametrize(
     "url, budget",
     [
@@ -650,7 +674,8 @@ def crowded_archive(archive_world):
         ("/search/help/", 0),
         ("/people/", 5),
         ("/people/?role=defense_minister&tenure=current", 5),
-        ("/people/andrei-belousov/", 10),
+        # +1 the quotes a person has, +1 when the newest months hold too few of them
+        ("/people/andrei-belousov/", 12),
         ("/archive/", 7),
         ("/archive/2022/", 7),
         ("/archive/2022/03/", 7),

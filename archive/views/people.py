@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -94,8 +94,13 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             .order_by(F("month").desc(nulls_last=True))
             .values_list("month", "mentions")
         )
-        mentioning = Q(person_ids__contains=[person.pk])
-        articles = self._newest_articles(mentioning, counts)
+        articles = shown(Article.objects.listing()).filter(person_ids__contains=[person.pk])
+        articles = _newest(
+            articles.order_by(*ArticleSearchFilter.ordering),
+            ARTICLES_SHOWN,
+            "published_date",
+            _month_holding(counts, ARTICLES_SHOWN * MENTIONS_AN_ARTICLE),
+        )
         meetings = (
             shown(Meeting.objects)
             .filter(
@@ -111,13 +116,13 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             )
             .order_by(F("date").desc(nulls_last=True), "-id")
         )
+        # Read from the person's own participations, not by joining every meeting.
+        taking_part = shown(Participation.objects).filter(SHOWN_MEETING, person=person)
         counterparts = (
             shown(Person.objects)
             .filter(
                 participations__review_status__in=SHOWN_STATUSES,
-                participations__meeting__review_status__in=SHOWN_STATUSES,
-                participations__meeting__participations__review_status__in=SHOWN_STATUSES,
-                participations__meeting__participations__person=person,
+                participations__meeting__in=taking_part.values("meeting_id"),
             )
             .exclude(pk=person.pk)
             .annotate(meetings_together=Count("participations__meeting", distinct=True))
@@ -136,17 +141,24 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             .order_by(F("article__published_date").desc(nulls_last=True), "article_id", "start")
         )
         monthly = {month: n for month, n in counts if month}
+        mention_count = sum(n for _, n in counts)
         search_url = reverse("archive:search")
         context.update(
             articles=articles,
-            mention_count=sum(n for _, n in counts),
+            mention_count=mention_count,
             articles_shown=ARTICLES_SHOWN,
             articles_url=f"{search_url}?person={person.slug}",
             meetings=self._with_counterparts(meetings[:MEETINGS_SHOWN], person),
-            meeting_count=meetings.count(),
+            meeting_count=taking_part.count(),
             meetings_url=f"{reverse('archive:meeting-list')}?participant={person.slug}",
             counterparts=counterparts,
-            quotes=quotes[:QUOTES_SHOWN],
+            quotes=_newest(
+                quotes,
+                QUOTES_SHOWN,
+                "article__published_date",
+                # Enough mentions for QUOTES_SHOWN quotes at the person's rate (index only).
+                _month_holding(counts, QUOTES_SHOWN * mention_count / (person.quotes.count() or 1)),
+            ),
             chart=monthly_chart(
                 f"Articles naming {person.name}, per month",
                 dict(sorted(monthly.items())),
@@ -157,28 +169,6 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             ),
         )
         return context
-
-    @staticmethod
-    def _newest_articles(mentioning, counts):
-        """The newest ARTICLES_SHOWN articles naming the person, looked for first in the
-        newest months holding enough of their mentions (`counts`: [(month, mentions)],
-        newest first), so that a minister named in a tenth of a million articles does not
-        cost a sort of them all."""
-        articles = shown(Article.objects.listing()).filter(mentioning)
-        articles = articles.order_by(*ArticleSearchFilter.ordering)
-        seen, since = 0, None
-        for month, mentions in counts:
-            if month is None:
-                break
-            seen += mentions
-            if seen >= ARTICLES_SHOWN * MENTIONS_AN_ARTICLE:
-                since = month
-                break
-        if since:
-            recent = list(articles.filter(published_date__gte=since)[:ARTICLES_SHOWN])
-            if len(recent) == ARTICLES_SHOWN:
-                return recent
-        return list(articles[:ARTICLES_SHOWN])
 
     @staticmethod
     def _with_counterparts(meetings, person):
@@ -195,6 +185,30 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
                 }
             )
         return rows
+
+
+def _month_holding(counts, mentions):
+    """The newest month from which on the person has at least `mentions` mentions, by
+    `counts` ([(month, mentions)], newest first, undated last); None if no such month."""
+    seen = 0
+    for month, n in counts:
+        if month is None:
+            return None
+        seen += n
+        if seen >= mentions:
+            return month
+    return None
+
+
+def _newest(queryset, wanted, date_field, since):
+    """The first `wanted` of `queryset` (newest first by `date_field`, undated last),
+    looked for first from `since` on, so that a minister named in a tenth of a million
+    articles does not cost a walk or a sort of them all."""
+    if since:
+        recent = list(queryset.filter(**{f"{date_field}__gte": since})[:wanted])
+        if len(recent) == wanted:
+            return recent
+    return list(queryset[:wanted])
 
 
 def _month_end(month):
