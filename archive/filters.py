@@ -18,7 +18,7 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
@@ -31,7 +31,6 @@ from archive.models import (
     ArticleMonthCount,
     Meeting,
     MeetingReport,
-    Mention,
     Organization,
     Outlet,
     Participation,
@@ -482,7 +481,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         return f"?{params.urlencode()}"
 
 
-ARTICLE_FACETS = {"outlet", "outlet_country", "language"}
+OUTLET_FACETS = {"outlet", "outlet_country", "language"}
 MENTION_FACETS = {"person", "organization", "person_country"}
 
 
@@ -490,10 +489,8 @@ def facet_counts(ids, only=None):
     """{facet: [(value, label, articles)]} for the articles `ids`, most articles first;
     `only`: that facet alone (and the others of its query)."""
     counts = {name: Counter() for name in ArticleSearchFilter.FACETS}
-    if only in (None, *ARTICLE_FACETS):
-        _count_article_facets(ids, counts)
-    if only in (None, *MENTION_FACETS):
-        _count_mention_facets(ids, counts)
+    if only != "meeting_kind":
+        _count_article_facets(ids, counts, only)
     if only in (None, "meeting_kind"):
         _count_meeting_kinds(ids, counts)
     return {
@@ -505,49 +502,41 @@ def facet_counts(ids, only=None):
     }
 
 
-def _count_article_facets(ids, counts):
-    rows = (
+def _count_article_facets(ids, counts, only=None):
+    """Outlets, their countries, languages, and the people, their countries and the
+    organizations the articles' shown mentions name (Article.person_ids and
+    organization_ids), each counted once an article: one read of the articles' rows.
+    `only`: the facets of the outlet or of the mentions alone."""
+    rows = list(
         Article.objects.filter(pk__any=ids)
-        .values_list("outlet_id", "language")
-        .annotate(n=Count("pk"))
+        .values_list("outlet_id", "language", "person_ids", "organization_ids")
         .order_by()
     )
-    outlets = Outlet.objects.filter(pk__any={outlet for outlet, _, _ in rows if outlet})
-    outlets = {outlet.pk: outlet for outlet in outlets.only("slug", "name", "country")}
-    for outlet_id, language, n in rows:
+    outlets, people, organizations = {}, {}, {}
+    if only not in MENTION_FACETS:
+        outlets = Outlet.objects.filter(pk__any={row[0] for row in rows if row[0]})
+        outlets = {o.pk: o for o in outlets.only("slug", "name", "country")}
+    if only not in OUTLET_FACETS:
+        people = shown(Person.objects).filter(pk__any={pk for row in rows for pk in row[2]})
+        people = {p.pk: p for p in people.only("slug", "name", "country")}
+        organizations = Organization.objects.filter(pk__any={pk for r in rows for pk in r[3]})
+        organizations = {o.pk: o for o in organizations.only("slug", "name")}
+    for outlet_id, language, person_ids, organization_ids in rows:
         if outlet := outlets.get(outlet_id):
-            counts["outlet"][outlet.slug, outlet.name] += n
+            counts["outlet"][outlet.slug, outlet.name] += 1
             if outlet.country:
-                counts["outlet_country"][outlet.country, outlet.country] += n
+                counts["outlet_country"][outlet.country, outlet.country] += 1
         if language:
-            counts["language"][language, language_name(language)] += n
-
-
-def _count_mention_facets(ids, counts):
-    mentions = set(
-        shown(Mention.objects)
-        .filter(article_id__any=ids)
-        .values_list("article_id", "person_id", "organization_id")
-        .order_by()  # not the model's order, which joins the articles
-    )
-    people = shown(Person.objects).filter(pk__any={m[1] for m in mentions if m[1]})
-    people = {p.pk: p for p in people.only("slug", "name", "country")}
-    organizations = Organization.objects.filter(pk__any={m[2] for m in mentions if m[2]})
-    organizations = {o.pk: o for o in organizations.only("slug", "name")}
-    person_pairs, organization_pairs, country_pairs = set(), set(), set()
-    for article_id, person_id, organization_id in mentions:
-        if person := people.get(person_id):
-            person_pairs.add((article_id, person.slug, person.name))
-            if person.country:
-                country_pairs.add((article_id, person.country, person.country))
-        if organization := organizations.get(organization_id):
-            organization_pairs.add((article_id, organization.slug, organization.name))
-    for name, pairs in [
-        ("person", person_pairs),
-        ("organization", organization_pairs),
-        ("person_country", country_pairs),
-    ]:
-        counts[name].update((value, label) for _, value, label in pairs)
+            counts["language"][language, language_name(language)] += 1
+        named = [people[pk] for pk in set(person_ids) if pk in people]
+        counts["person"].update((person.slug, person.name) for person in named)
+        countries = {person.country for person in named if person.country}
+        counts["person_country"].update((country, country) for country in countries)
+        counts["organization"].update(
+            (organizations[pk].slug, organizations[pk].name)
+            for pk in set(organization_ids)
+            if pk in organizations
+        )
 
 
 def _count_meeting_kinds(ids, counts):

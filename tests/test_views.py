@@ -665,12 +665,12 @@ def test_person_page_shows_the_newest_articles_and_quotes(
     "url, budget",
     [
         ("/", 3),
-        ("/search/", 16),
-        ("/search/?q=Belousov", 20),
+        ("/search/", 15),
+        ("/search/?q=Belousov", 19),
         # +1 a filter: its facet first checks whether its wider set needs sampling
         # Three samples: the results, and one without each selected facet for its counts.
-        ("/search/?q=Шойгу&outlet=tass&person_country=RU", 31),
-        ("/search/?q=Shoigo", 18),
+        ("/search/?q=Шойгу&outlet=tass&person_country=RU", 30),
+        ("/search/?q=Shoigo", 17),
         ("/search/help/", 0),
         ("/people/", 5),
         ("/people/?role=defense_minister&tenure=current", 5),
