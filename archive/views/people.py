@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.views.generic import DetailView
@@ -101,11 +101,16 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             "published_date",
             _month_holding(counts, ARTICLES_SHOWN * MENTIONS_AN_ARTICLE),
         )
+        # The person's meetings, read once from their own participations (a minister in
+        # thousands of meetings costs neither a scan of every meeting nor of every
+        # participation for the count, the newest and the counterparts).
+        meeting_ids = list(
+            shown(Participation.objects)
+            .filter(SHOWN_MEETING, person=person)
+            .values_list("meeting_id", flat=True)
+        )
         meetings = (
-            shown(Meeting.objects)
-            .filter(
-                Exists(shown(Participation.objects).filter(meeting=OuterRef("pk"), person=person))
-            )
+            Meeting.objects.filter(pk__any=meeting_ids)
             .prefetch_related(
                 Prefetch(
                     "participations",
@@ -116,13 +121,11 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             )
             .order_by(F("date").desc(nulls_last=True), "-id")
         )
-        # Read from the person's own participations, not by joining every meeting.
-        taking_part = shown(Participation.objects).filter(SHOWN_MEETING, person=person)
         counterparts = (
             shown(Person.objects)
             .filter(
                 participations__review_status__in=SHOWN_STATUSES,
-                participations__meeting__in=taking_part.values("meeting_id"),
+                participations__meeting_id__any=meeting_ids,
             )
             .exclude(pk=person.pk)
             .annotate(meetings_together=Count("participations__meeting", distinct=True))
@@ -149,7 +152,7 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             articles_shown=ARTICLES_SHOWN,
             articles_url=f"{search_url}?person={person.slug}",
             meetings=self._with_counterparts(meetings[:MEETINGS_SHOWN], person),
-            meeting_count=taking_part.count(),
+            meeting_count=len(meeting_ids),
             meetings_url=f"{reverse('archive:meeting-list')}?participant={person.slug}",
             counterparts=counterparts,
             quotes=_newest(
