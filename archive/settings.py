@@ -10,10 +10,12 @@ CONN_MAX_AGE   seconds a database connection is kept for reuse (default 60; 0: n
 DATABASE_REPLICA_URLS  comma-separated URLs of streaming replicas of DATABASE_URL; public
                pages read from them (docs/scaling.md).
 DATABASE_REPLICA_RETRY_SECONDS  how long an unreachable replica is left alone; 30.
+DATABASE_WORK_MEM  PostgreSQL work_mem of the archive's connections (default 32MB).
 """
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +68,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # (dbshell, the test runner) look for it in HOST.
 if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+
+# A search ANDs bitmaps of the text, people and date indexes. Past PostgreSQL's default 4 MB
+# a bitmap turns lossy, and every candidate's search vector is then read again from TOAST:
+# at a million articles, a search filtered by a person took 464 ms instead of 74.
+DATABASE_WORK_MEM = os.environ.get("DATABASE_WORK_MEM", "32MB")
+if not re.fullmatch(r"\d+(kB|MB|GB)", DATABASE_WORK_MEM):
+    raise ImproperlyConfigured("DATABASE_WORK_MEM is a size such as 32MB (kB, MB or GB).")
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c work_mem={DATABASE_WORK_MEM}".strip()
 
 
 def replica_database(url, primary):

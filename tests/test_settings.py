@@ -2,6 +2,9 @@
 
 import json
 
+from django.conf import settings
+from django.db import connection
+
 PRINT_SETTINGS = (
     "import json, django; from django.conf import settings; django.setup();"
     "db = settings.DATABASES['default'];"
@@ -64,3 +67,16 @@ def test_check_deploy_is_clean_with_production_settings(python_runner):
     result = python_runner(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_connections_use_the_configured_work_mem(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == settings.DATABASE_WORK_MEM == "32MB"
+
+
+def test_a_bad_work_mem_is_refused(python_runner):
+    env = {**BASE_ENV, "DATABASE_URL": "postgres://u:p@db/archive", "SECRET_KEY": "k" * 50}
+    result = python_runner(["-c", PRINT_SETTINGS], {**env, "DATABASE_WORK_MEM": "32MB; DROP"})
+    assert result.returncode != 0
+    assert "DATABASE_WORK_MEM is a size" in result.stderr
