@@ -1,6 +1,9 @@
 import datetime
 
+import lxml.html
+
 from archive.charts import BASELINE, bar_chart, monthly_chart, yearly_chart
+from archive.templatetags.archive_tags import chart_bars, chart_rows
 
 
 def test_bars_scale_to_the_peak():
@@ -37,3 +40,19 @@ def test_empty_charts_have_no_bars():
 def test_yearly_chart():
     chart = yearly_chart("t", {2020: 2, 2022: 1})
     assert [(bar.label, bar.value) for bar in chart.bars] == [("2020", 2), ("2021", 0), ("2022", 1)]
+
+
+def test_the_chart_is_drawn_with_every_label_and_link_escaped():
+    chart = bar_chart(
+        "t", [("<b>a</b>", 2, '/x?a=1&b="><script>', "A&B"), ("plain", 0, "", ""), ("c", 1, "", "")]
+    )
+    bars = lxml.html.fragment_fromstring(chart_bars(chart), create_parent="svg")
+    link = bars.find("a")
+    assert link.get("href") == '/x?a=1&b="><script>'
+    assert link.get("aria-label") == "<b>a</b>: 2"
+    assert link.findtext("rect/title") == "<b>a</b>: 2"
+    assert [text.text for text in bars.iter("text")] == ["A&B"]
+    assert len(bars.findall("rect")) == 2  # the plain bars; the linked one is inside its link
+    assert "<script>" not in chart_bars(chart) + chart_rows(chart)
+    rows = lxml.html.fragment_fromstring(chart_rows(chart), create_parent="table")
+    assert [row.text_content() for row in rows.iter("tr")] == ["<b>a</b>2", "c1"]  # zeros left out

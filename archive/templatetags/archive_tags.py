@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from archive import formatting
@@ -101,3 +101,37 @@ def linked_body(body, mentions):
         pieces.append(_text(body[position:last]))
         paragraphs.append("<p>" + "".join(pieces) + "</p>")
     return mark_safe("\n".join(paragraphs))
+
+
+# A chart of 25 years of months has 300 bars: written here rather than by a template loop,
+# which took 17 ms a chart. format_html escapes every label and link.
+_BAR = '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
+_LINKED_BAR = '<a href="{}" aria-label="{}: {}">' + _BAR + "</a>"
+_TICK = '<text x="{}" y="{}">{}</text>'
+
+
+@register.simple_tag
+def chart_bars(chart):
+    """The SVG bars of a charts.BarChart, each a link when it has one, and the axis ticks."""
+    parts = []
+    for bar in chart.bars:
+        shape = (bar.x, bar.y, bar.width, bar.height, bar.label, bar.value)
+        if bar.href:
+            parts.append(format_html(_LINKED_BAR, bar.href, bar.label, bar.value, *shape))
+        else:
+            parts.append(format_html(_BAR, *shape))
+        if bar.tick:
+            parts.append(format_html(_TICK, bar.x, chart.label_y, bar.tick))
+    return format_html_join("\n", "{}", ((part,) for part in parts))
+
+
+@register.simple_tag
+def chart_rows(chart):
+    """The table rows of a chart's non-zero figures, for screen readers and text browsers."""
+    rows = []
+    for bar in chart.bars:
+        if not bar.value:
+            continue
+        label = format_html('<a href="{}">{}</a>', bar.href, bar.label) if bar.href else bar.label
+        rows.append(format_html("<tr><td>{}</td><td>{}</td></tr>", label, bar.value))
+    return format_html_join("", "{}", ((row,) for row in rows))
