@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from archive.curation import reject
 from archive.models import Article, Mention
@@ -321,3 +322,30 @@ def test_facets_of_a_broad_search_count_among_the_newest(client, broad_archive, 
     assert not facets["outlet"].sampled
     assert [(v.label, v.count) for v in facets["outlet"].values] == [(outlet.name, 1)]
     assert sum(v.count for v in facets["language"].values) == 6
+
+
+@pytest.mark.parametrize("sample_size", [3, 40, 1000])
+def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
+    client, db, settings, sample_size
+):
+    """Pages within the sample are read from its ids; past it, by the search itself."""
+    settings.ARCHIVE_RANKED_MATCHES = sample_size
+    articles = [
+        make_article(
+            title=f"Drills {n}",
+            body="The navy held drills.",
+            published_date=datetime.date(2021, 1 + n % 12, 1 + n % 5) if n % 7 else None,
+        )
+        for n in range(45)
+    ]
+    make_article(
+        title="Talks", body="Nothing about the sea.", published_date=datetime.date(2022, 1, 1)
+    )
+    with connection.cursor() as cursor:  # past the sample, pages reach the estimated count
+        cursor.execute("ANALYZE archive_article")
+    newest = sorted(
+        articles, key=lambda a: (a.published_date is not None, a.published_date, a.pk), reverse=True
+    )
+    for page in (1, 2, 3):
+        shown = client.get("/search/", {"q": "drills", "sort": "newest", "page": page})
+        assert shown.context["articles"] == newest[(page - 1) * 20 : page * 20]

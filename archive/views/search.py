@@ -8,7 +8,7 @@ from archive.exports import ArticleExport
 from archive.filters import ArticleSearchFilter
 from archive.models import Article
 from archive.paging import BoundedPaginator
-from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, ranked_matches
+from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, NEWEST_FIRST, ranked_matches
 from archive.views.mixins import ExportMixin, SectionMixin
 from archive.visibility import shown
 
@@ -59,6 +59,16 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
         else:
             known = self.filterset.result_count
         return super().get_paginator(queryset, per_page, known=known, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        """Newest first, a page within the sample (the newest matches, in this order) is
+        read from its ids instead of by running the search again."""
+        sample = self.filterset.sample() if self.filterset.sort == "newest" else None
+        if sample is not None:
+            page = str(self.request.GET.get(self.page_kwarg) or 1)
+            if sample.complete or (page.isdigit() and int(page) * page_size <= len(sample.ids)):
+                queryset = self.get_queryset().filter(pk__any=sample.ids).order_by(*NEWEST_FIRST)
+        return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
