@@ -517,31 +517,32 @@ def _count_article_facets(ids, counts, only=None):
         .values_list("outlet_id", "language", "person_ids", "organization_ids")
         .order_by()
     )
-    outlets, people, organizations = {}, {}, {}
     if only not in MENTION_FACETS:
-        outlets = Outlet.objects.filter(pk__any={row[0] for row in rows if row[0]})
-        outlets = {o.pk: o for o in outlets.only("slug", "name", "country")}
-    if only not in OUTLET_FACETS:
-        people = shown(Person.objects).filter(pk__any={pk for row in rows for pk in row[2]})
-        people = {p.pk: p for p in people.only("slug", "name", "country")}
-        organizations = Organization.objects.filter(pk__any={pk for r in rows for pk in r[3]})
-        organizations = {o.pk: o for o in organizations.only("slug", "name")}
-    for outlet_id, language, person_ids, organization_ids in rows:
-        if outlet := outlets.get(outlet_id):
-            counts["outlet"][outlet.slug, outlet.name] += 1
-            if outlet.country:
-                counts["outlet_country"][outlet.country, outlet.country] += 1
-        if language:
-            counts["language"][language, language_name(language)] += 1
-        named = [people[pk] for pk in set(person_ids) if pk in people]
-        counts["person"].update((person.slug, person.name) for person in named)
-        countries = {person.country for person in named if person.country}
-        counts["person_country"].update((country, country) for country in countries)
-        counts["organization"].update(
-            (organizations[pk].slug, organizations[pk].name)
-            for pk in set(organization_ids)
-            if pk in organizations
+        by_outlet = Counter(row[0] for row in rows if row[0])
+        outlets = Outlet.objects.filter(pk__any=by_outlet).values_list(
+            "pk", "slug", "name", "country"
         )
+        for pk, slug, name, country in outlets:
+            counts["outlet"][slug, name] += by_outlet[pk]
+            if country:
+                counts["outlet_country"][country, country] += by_outlet[pk]
+        for language, n in Counter(row[1] for row in rows if row[1]).items():
+            counts["language"][language, language_name(language)] += n
+    if only not in OUTLET_FACETS:
+        by_person = Counter(pk for row in rows for pk in set(row[2]))
+        people = shown(Person.objects).filter(pk__any=by_person)
+        people = {pk: row for pk, *row in people.values_list("pk", "slug", "name", "country")}
+        for pk, (slug, name, _) in people.items():
+            counts["person"][slug, name] += by_person[pk]
+        counts["person_country"].update(
+            (country, country)
+            for row in rows
+            for country in {people[pk][2] for pk in row[2] if pk in people} - {""}
+        )
+        by_organization = Counter(pk for row in rows for pk in set(row[3]))
+        organizations = Organization.objects.filter(pk__any=by_organization)
+        for pk, slug, name in organizations.values_list("pk", "slug", "name"):
+            counts["organization"][slug, name] += by_organization[pk]
 
 
 def _count_meeting_kinds(ids, counts):
