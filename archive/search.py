@@ -288,10 +288,14 @@ class ArticleSearch:
         )
 
     def matches(self):
-        """A filter written so each branch can use the GIN index on search_vector."""
+        """A filter written so each branch can use a GIN index: the search_vector's and,
+        for the people the search names, person_ids'. An article that mentions one of them
+        matches through the names of its names_text anyway; found by the id, its search
+        vector is not read again to check a name's words are in order."""
         russian = Q(language="ru", search_vector=self.tsquery(SEARCH_CONFIGS["ru"]))
         other = ~Q(language="ru") & Q(search_vector=self.tsquery(DEFAULT_SEARCH_CONFIG))
-        return russian | other
+        mentioning = Q(person_ids__overlap=list(self.people)) if self.people else Q()
+        return mentioning | russian | other
 
     def __str__(self):
         return " OR ".join(" ".join(str(clause) for clause in group) for group in self.groups)
