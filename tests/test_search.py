@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 
 from archive.curation import reject
 from archive.models import Article, Mention
@@ -328,7 +327,8 @@ def test_facets_of_a_broad_search_count_among_the_newest(client, broad_archive, 
 def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
     client, db, settings, sample_size
 ):
-    """Pages within the sample are read from its ids; past it, by the search itself."""
+    """Pages within the sample are read from its ids; past it, by the search itself, and
+    counted: the planner's estimate of an un-ANALYZEd table is far below the 45 matches."""
     settings.ARCHIVE_RANKED_MATCHES = sample_size
     articles = [
         make_article(
@@ -341,8 +341,6 @@ def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
     make_article(
         title="Talks", body="Nothing about the sea.", published_date=datetime.date(2022, 1, 1)
     )
-    with connection.cursor() as cursor:  # past the sample, pages reach the estimated count
-        cursor.execute("ANALYZE archive_article")
     newest = sorted(
         articles, key=lambda a: (a.published_date is not None, a.published_date, a.pk), reverse=True
     )

@@ -52,10 +52,14 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
         return shown(Article.objects.listing())
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        """Sorted by relevance, the pages hold the ranked sample; otherwise they reach as
-        far as the result count (see ArticleSearchFilter.result_count)."""
+        """Sorted by relevance, the pages hold the ranked sample. Sorted by date, they reach
+        as far as the result count (ArticleSearchFilter.result_count); a page past the
+        sample of a search whose count is an estimate is counted exactly (up to
+        ARCHIVE_EXACT_COUNT_LIMIT), so that an estimate below the real count hides none."""
         if self.filterset.sort == "relevance":
             known = (len(self.filterset.sample().ids), False)
+        elif self.filterset.result_count[1] and not self._within_sample(per_page):
+            known = None
         else:
             known = self.filterset.result_count
         return super().get_paginator(queryset, per_page, known=known, **kwargs)
@@ -63,12 +67,15 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def paginate_queryset(self, queryset, page_size):
         """Newest first, a page within the sample (the newest matches, in this order) is
         read from its ids instead of by running the search again."""
-        sample = self.filterset.sample() if self.filterset.sort == "newest" else None
-        if sample is not None:
-            page = str(self.request.GET.get(self.page_kwarg) or 1)
-            if sample.complete or (page.isdigit() and int(page) * page_size <= len(sample.ids)):
-                queryset = self.get_queryset().filter(pk__any=sample.ids).order_by(*NEWEST_FIRST)
+        if self.filterset.sort == "newest" and self._within_sample(page_size):
+            ids = self.filterset.sample().ids
+            queryset = self.get_queryset().filter(pk__any=ids).order_by(*NEWEST_FIRST)
         return super().paginate_queryset(queryset, page_size)
+
+    def _within_sample(self, page_size):
+        sample = self.filterset.sample()
+        page = str(self.request.GET.get(self.page_kwarg) or 1)
+        return sample.complete or (page.isdigit() and int(page) * page_size <= len(sample.ids))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,6 +87,8 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             for article in articles:
                 article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
         count, estimated = filterset.result_count
+        if context["paginator"].known is None:  # counted for a page past the sample
+            count, estimated = context["paginator"].total, context["paginator"].estimated
         suggestions = []
         if search and search.is_plain_words and not filterset.people and count < SUGGEST_BELOW:
             suggestions = names.similar_names(search.text)
