@@ -50,6 +50,8 @@ MAX_WINDOWS = 4
 # A search the planner expects to match at most this many times the sample is read whole:
 # sorting a few thousand matches costs less than ANDing them with a date range.
 UNWINDOWED = 8
+# How many of the newest articles holding both words of a NEAR search are read for it.
+NEAR_CANDIDATES = 5000
 CHOICES_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
@@ -256,6 +258,7 @@ class Sample:
     ids: list
     complete: bool  # the ids are every article selected, not only the newest of them
     estimate: int | None = None  # the planner's estimate of every article selected
+    near_candidates: int | None = None  # a NEAR search: the articles read for it, if not all
 
 
 @dataclass
@@ -272,7 +275,7 @@ class Facet:
     name: str
     label: str
     values: list
-    sampled: bool = False  # counted among the newest RANKED_MATCHES articles only
+    sampled: int = 0  # counted among this many of the newest articles only (0: among all)
 
 
 class ArticleSearchFilter(ArticleOutletFilter):
@@ -383,24 +386,47 @@ class ArticleSearchFilter(ArticleOutletFilter):
         samples = self.__dict__.setdefault("_samples", {})
         if without not in samples:
             size = ranked_matches()
-            newest = self.narrowed(without).order_by(*NEWEST_FIRST).values_list("pk", flat=True)
-            estimate = planner_estimate(newest) if self.search else None
-            if estimate is None or self._few_matches(estimate, UNWINDOWED * size):
-                ids = list(newest[: size + 1])
+            relaxed = self.search.without_positions() if self.search else None
+            if relaxed is None:
+                ids, estimate = self._newest_ids(self.narrowed(without), self.search, size + 1)
+                samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
             else:
-                ids = []
-                for window in self._windows(estimate, size + 1, ids):
-                    ids.extend(newest.filter(window)[: size + 1 - len(ids)])
-            samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
+                samples[without] = self._near_sample(relaxed, without, size)
         return samples[without]
 
-    def _few_matches(self, estimate, bound):
+    def _near_sample(self, relaxed, without, size):
+        """NEAR needs each candidate's vector for word positions, and two common words are
+        near each other in few of the many articles holding both: the sample is the NEAR
+        matches among the newest NEAR_CANDIDATES articles the search `relaxed` (NEAR as
+        plain AND) selects, complete only when those are all of them."""
+        queryset = ArticleOutletFilter.filter_queryset(self, self.queryset.all(), without)
+        candidates, _ = self._newest_ids(queryset.matching(relaxed), relaxed, NEAR_CANDIDATES + 1)
+        matching = Article.objects.filter(pk__any=candidates[:NEAR_CANDIDATES])
+        newest = matching.matching(self.search).order_by(*NEWEST_FIRST)
+        ids = list(newest.values_list("pk", flat=True)[: size + 1])
+        complete = len(candidates) <= NEAR_CANDIDATES and len(ids) <= size
+        read = None if complete else min(len(candidates), NEAR_CANDIDATES)
+        return Sample(ids[:size], complete, None, near_candidates=read)
+
+    def _newest_ids(self, queryset, search, wanted):
+        """([ids], planner's estimate): the `wanted` newest articles of `queryset`,
+        read over windows of months (`_windows`) unless the search matches few."""
+        newest = queryset.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+        estimate = planner_estimate(newest) if search else None
+        if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted):
+            return list(newest[:wanted]), estimate
+        ids = []
+        for window in self._windows(estimate, wanted, ids):
+            ids.extend(newest.filter(window)[: wanted - len(ids)])
+        return ids, estimate
+
+    def _few_matches(self, search, estimate, bound):
         """Whether the search matches at most `bound` articles, by the planner's estimates
         of it and of its text alone: a filter on people often selects the very articles
         that name them, which an estimate that takes the two as independent misses."""
         if estimate > bound:
             return False
-        return planner_estimate(self.queryset.matching(self.search)) <= bound
+        return planner_estimate(self.queryset.matching(search)) <= bound
 
     def _windows(self, estimate, wanted, found):
         """Q filters on published_date, newest months first, until the list `found` holds
@@ -477,7 +503,8 @@ class ArticleSearchFilter(ArticleOutletFilter):
                 selected = str(value) == current
                 toggle = self._toggle(name, value, selected)
                 values.append(FacetValue(str(value), str(text), count, selected, toggle))
-            facets.append(Facet(name, label, values, sampled=not sample.complete))
+            sampled = 0 if sample.complete else len(sample.ids)
+            facets.append(Facet(name, label, values, sampled=sampled))
         return facets
 
     def _facet_counts(self, without):

@@ -245,6 +245,22 @@ class ArticleSearch:
             people=tuple(person.pk for person in people),
         )
 
+    def without_positions(self):
+        """The same search with each `a NEAR/n b` as `a b` (both anywhere), which the GIN
+        index answers without reading a vector: every match of the search is among its
+        matches. None when the search has no NEAR."""
+        if not any(isinstance(clause, Near) for group in self.groups for clause in group):
+            return None
+        groups = tuple(
+            tuple(
+                term
+                for clause in group
+                for term in ((clause.left, clause.right) if isinstance(clause, Near) else (clause,))
+            )
+            for group in self.groups
+        )
+        return replace(self, groups=groups)
+
     @property
     def as_name(self):
         """The text, if the query could be a name: a few bare words or one quoted phrase."""

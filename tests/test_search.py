@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from archive import filters
 from archive.curation import reject
 from archive.models import Article, Mention
 from archive.names import people_named, similar_names
@@ -347,3 +348,44 @@ def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
     for page in (1, 2, 3):
         shown = client.get("/search/", {"q": "drills", "sort": "newest", "page": page})
         assert shown.context["articles"] == newest[(page - 1) * 20 : page * 20]
+
+
+@pytest.fixture
+def near_archive(db):
+    """30 dated articles holding both "naval" and "drills", a third with them side by side;
+    newest first, as a list of (article, is a NEAR/1 match)."""
+    rows = []
+    for n in range(30):
+        near = n % 3 == 0
+        body = "Naval drills began." if near else "Naval officers watched; the drills began."
+        article = make_article(
+            title=f"Report {n}", body=body, published_date=datetime.date(2020, 1, 1 + n)
+        )
+        rows.append((article, near))
+    return rows[::-1]
+
+
+@pytest.mark.parametrize("candidates", [4, 12, 29, 30, 1000])
+def test_a_near_sample_is_the_newest_matches_among_the_candidates_read(
+    client, near_archive, monkeypatch, candidates
+):
+    """NEAR is checked in the newest `candidates` articles holding both words: the sample is
+    exactly the NEAR matches among them (so the newest matches), complete only when every
+    candidate was read, and the page says how far it looked."""
+    monkeypatch.setattr(filters, "NEAR_CANDIDATES", candidates)
+    page = client.get("/search/", {"q": "naval NEAR/1 drills"})
+    sample = page.context["filter"].sample()
+    read = near_archive[:candidates]
+    assert sample.ids == [article.pk for article, near in read if near]
+    assert sample.complete == (candidates >= 30)
+    note = f"NEAR was checked in the {candidates} newest articles that hold both words"
+    assert (note in page.content.decode()) == (candidates < 30)
+    newest = client.get("/search/", {"q": "naval NEAR/1 drills", "sort": "newest"})
+    assert newest.context["articles"] == [article for article, near in near_archive if near]
+
+
+def test_without_positions_turns_near_into_both_words_anywhere():
+    search = ArticleSearch.parse('"joint exercises" NEAR/2 chin* OR Belousov')
+    relaxed = search.without_positions()
+    assert str(relaxed) == '"joint exercises" chin* OR Belousov'
+    assert ArticleSearch.parse("Belousov Dong").without_positions() is None

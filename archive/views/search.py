@@ -8,7 +8,7 @@ from archive.exports import ArticleExport
 from archive.filters import ArticleSearchFilter
 from archive.models import Article
 from archive.paging import BoundedPaginator
-from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, NEWEST_FIRST, ranked_matches
+from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, NEWEST_FIRST
 from archive.views.mixins import ExportMixin, SectionMixin
 from archive.visibility import shown
 
@@ -86,6 +86,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
             for article in articles:
                 article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
+        sample = filterset.sample()
         count, estimated = filterset.result_count
         if context["paginator"].known is None:  # counted for a page past the sample
             count, estimated = context["paginator"].total, context["paginator"].estimated
@@ -102,8 +103,8 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             facets=[] if query_errors else filterset.facets(),
             result_count=count,
             count_estimated=estimated,
-            ranked_among=ranked_matches() if estimated and filterset.sort == "relevance" else None,
-            facet_sample=ranked_matches(),
+            ranked_among=len(sample.ids) if estimated and filterset.sort == "relevance" else None,
+            near_candidates=sample.near_candidates,
             sort=filterset.sort,
             refining=any(
                 value and name not in {"q", "page", "format"}
