@@ -7,14 +7,18 @@ chrome it must not, and the original of each duplicate.
 
 import json
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from archive.ingest.gazetteer import DEFAULT_GAZETTEER_PATH, Gazetteer
 from archive.ingest.store import Importer, load_gazetteer
 from archive.models import Article
+
+ROLES_MIGRATION = import_module("archive.migrations.0003_curator_group")
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -36,6 +40,9 @@ def imported(django_db_setup, django_db_blocker):
                 results[result.source.removeprefix(f"{CORPUS}/")] = result
         yield results
         call_command("flush", "--no-input", verbosity=0)
+        # The flush also took the curator and reader groups of migration 0003 that later
+        # tests (tests/admin) sign in with.
+        ROLES_MIGRATION.create_roles(django_apps, None)
 
 
 def test_every_document_has_an_expectation():
