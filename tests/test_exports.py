@@ -183,3 +183,14 @@ def test_exports_cost_a_fixed_number_of_queries(
     ]:
         with django_assert_max_num_queries(budget):
             body(client.get(url))
+
+
+@pytest.mark.parametrize("query", ["talks", "talks NEAR/1 continued"])
+def test_a_search_sorted_by_relevance_exports_every_match_past_its_sample(client, settings, query):
+    """Relevance ranks the newest matches only; the export still holds every match."""
+    settings.ARCHIVE_RANKED_MATCHES = 5
+    for n in range(12):
+        f.make_article(title=f"Report {n}", body="Talks continued.")
+    exported = rows(client.get("/search/", {"q": query, "format": "csv"}))
+    assert len(exported) == 12
+    assert len(client.get("/search/", {"q": query}).context["articles"]) == 5

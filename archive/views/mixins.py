@@ -56,6 +56,10 @@ class ExportMixin:
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             raise _invalid(filterset)
+        return self.exported(filterset)
+
+    def exported(self, filterset):
+        """What an export of the valid `filterset` holds: its rows in the page's order."""
         return filterset.qs
 
 

@@ -51,6 +51,13 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def get_queryset(self):
         return shown(Article.objects.listing())
 
+    def exported(self, filterset):
+        """Every match. Relevance ranks only the sample; when that is not every match, the
+        export holds them all, newest first."""
+        if filterset.sort == "relevance" and not filterset.sample().complete:
+            return filterset.narrowed().order_by(*NEWEST_FIRST)
+        return filterset.qs
+
     def get_paginator(self, queryset, per_page, **kwargs):
         """Sorted by relevance, the pages hold the ranked sample. Sorted by date, they reach
         as far as the result count (ArticleSearchFilter.result_count); a page past the
