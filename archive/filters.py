@@ -236,11 +236,13 @@ class ArticleFilter(django_filters.FilterSet):
             self._qs = self.ordered(self.narrowed())
         return self._qs
 
-    def narrowed(self, without=None):
+    def narrowed(self, without=None, **options):
+        """The rows every valid filter but `without` selects; `options` go to
+        filter_queryset."""
         queryset = self.queryset.all()
         if self.is_bound:
             self.form.is_valid()
-            queryset = self.filter_queryset(queryset, without)
+            queryset = self.filter_queryset(queryset, without, **options)
         return queryset
 
     def ordered(self, queryset):
@@ -361,15 +363,16 @@ class ArticleSearchFilter(ArticleOutletFilter):
             return "relevance" if self.search else "newest"
         return chosen
 
-    def filter_queryset(self, queryset, without=None):
-        """The other filters, then the search; a query that could not be parsed matches
-        nothing, rather than silently everything."""
+    def filter_queryset(self, queryset, without=None, search=None):
+        """The other filters, then the search (`search`, or the page's); a query that could
+        not be parsed matches nothing, rather than silently everything."""
         if "q" in self.form.errors:
             return queryset.none()
         queryset = super().filter_queryset(queryset, without)
-        if not self.search:
+        search = search or self.search
+        if not search:
             return queryset
-        return queryset.matching(self.search)
+        return queryset.matching(search)
 
     def sample(self, without=None):
         """The newest `ranked_matches()` articles the search and the filters (all but
@@ -399,8 +402,9 @@ class ArticleSearchFilter(ArticleOutletFilter):
         near each other in few of the many articles holding both: the sample is the NEAR
         matches among the newest NEAR_CANDIDATES articles the search `relaxed` (NEAR as
         plain AND) selects, complete only when those are all of them."""
-        queryset = ArticleOutletFilter.filter_queryset(self, self.queryset.all(), without)
-        candidates, _ = self._newest_ids(queryset.matching(relaxed), relaxed, NEAR_CANDIDATES + 1)
+        candidates, _ = self._newest_ids(
+            self.narrowed(without, search=relaxed), relaxed, NEAR_CANDIDATES + 1
+        )
         matching = Article.objects.filter(pk__any=candidates[:NEAR_CANDIDATES])
         newest = matching.matching(self.search).order_by(*NEWEST_FIRST)
         ids = list(newest.values_list("pk", flat=True)[: size + 1])
