@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.launcher import TUNING_FILE, available_memory, server_settings, tune
 from tests.conftest import ROOT
 
 QUERY = (
@@ -65,6 +66,54 @@ def test_embedded_server_serves_the_command_then_stops(var_dir):
     assert result.stdout.strip() == "42"
     assert (var_dir / "pgdata" / "PG_VERSION").exists()
     assert not server_running(var_dir)
+
+
+def test_a_new_server_runs_with_the_settings_for_this_machines_memory(tmp_path):
+    os.chmod(tmp_path, 0o755)
+    settings = "shared_buffers", "effective_cache_size", "random_page_cost"
+    query = (
+        "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL']);"
+        f"print(*(c.execute(f'show {{name}}').fetchone()[0] for name in {settings!r}))"
+    )
+    result = run_launcher(tmp_path, "exec", "--", sys.executable, "-c", query)
+    assert result.returncode == 0, result.stderr
+    wanted = server_settings(available_memory())
+    shown = dict(zip(settings, result.stdout.split(), strict=True))
+    assert float(shown.pop("random_page_cost")) == float(wanted.pop("random_page_cost"))
+    assert shown == {name: _as_shown(value) for name, value in wanted.items()}
+
+
+def _as_shown(megabytes):
+    """PostgreSQL shows 2048MB as 2GB."""
+    n = int(megabytes.removesuffix("MB"))
+    return f"{n // 1024}GB" if n % 1024 == 0 else f"{n}MB"
+
+
+@pytest.mark.parametrize(
+    "memory_gb, shared_buffers, cache",
+    [(1, "256MB", "512MB"), (24, "6144MB", "12288MB"), (256, "8192MB", "131072MB")],
+)
+def test_server_settings_follow_the_memory(memory_gb, shared_buffers, cache):
+    settings = server_settings(memory_gb * 2**30)
+    assert settings["shared_buffers"] == shared_buffers
+    assert settings["effective_cache_size"] == cache
+
+
+def test_tuning_is_included_once_and_rewritten_only_when_it_changes(tmp_path):
+    (tmp_path / "postgresql.conf").write_text("max_connections = 100\n")
+    assert tune(tmp_path, memory=8 * 2**30)
+    assert not tune(tmp_path, memory=8 * 2**30)
+    assert "shared_buffers = '2048MB'" in (tmp_path / TUNING_FILE).read_text()
+    assert tune(tmp_path, memory=16 * 2**30)
+    conf = (tmp_path / "postgresql.conf").read_text()
+    assert conf.startswith("max_connections = 100\n")
+    assert conf.count(f"include_if_exists = '{TUNING_FILE}'") == 1
+    assert "shared_buffers = '4096MB'" in (tmp_path / TUNING_FILE).read_text()
+
+
+def test_available_memory_is_at_most_the_physical_memory():
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert 0 < available_memory() <= physical
 
 
 def test_exit_code_of_the_command_is_passed_on(var_dir):
