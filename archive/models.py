@@ -501,16 +501,36 @@ class Evidence(models.Model):
 
 
 class Participation(Evidence, Reviewed):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    # Looked up through participation_unique and participation_person_meeting, which lead
+    # with these columns; indexes of their own would only be chosen over them and read rows.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="participations", db_index=False
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="participations", db_index=False
+    )
     role_title = models.CharField(max_length=300, blank=True)
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
+        # A person's meetings, and who else was at them, are read from the indexes alone
+        # (index-only scans). The meeting is not a key of the person's index: PostgreSQL
+        # would skip-scan it for `meeting_id = ANY(...)`, person by person, instead of
+        # looking the meetings up in participation_unique.
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="participation_unique")
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                include=["review_status"],
+                name="participation_unique",
+            )
         ]
-        indexes = [models.Index(fields=["person", "meeting"])]
+        indexes = [
+            models.Index(
+                fields=["person"],
+                include=["meeting", "review_status"],
+                name="participation_person_meeting",
+            )
+        ]
 
     def __str__(self):
         return f"{self.person} at {self.meeting_id}"

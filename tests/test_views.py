@@ -394,6 +394,33 @@ def test_person_timeline_gives_the_role_held_on_the_meeting_date(client, archive
     assert "Visit in Moscow</a>, as Minister of Defence" in html
 
 
+@pytest.mark.django_db
+def test_person_page_ranks_who_they_met_most_and_lists_meetings_newest_first(client, monkeypatch):
+    monkeypatch.setattr(people, "COUNTERPARTS_SHOWN", 4)
+    host = f.make_person(name="Host Minister")
+    often, tied_b, tied_a, once = (
+        f.make_person(name=name) for name in ("Often Met", "Beta Tied", "Alpha Tied", "Once Met")
+    )
+    hidden = f.make_person(name="Hidden Person", review_status=ReviewStatus.REJECTED)
+    dates = [datetime.date(2024, month, 1) for month in range(1, 7)]
+    f.make_meeting([host, often, tied_a, tied_b, hidden], date=dates[0], place="Alpha")
+    f.make_meeting([host, often, tied_a, tied_b, hidden], date=dates[1], place="Bravo")
+    f.make_meeting([host, often, once, hidden], date=dates[2], place="Charlie")
+    rejected = f.make_meeting([host, often, once], date=dates[3], place="Delta")
+    rejected.review_status = ReviewStatus.REJECTED
+    rejected.save()
+    without = f.make_meeting([host, once], date=dates[4], place="Echo")
+    without.participations.filter(person=once).update(review_status=ReviewStatus.REJECTED)
+    f.make_meeting([often, once], date=dates[5], place="Foxtrot")  # host not there
+
+    response = client.get(host.get_absolute_url())
+    counterparts = [(p.name, p.meetings_together) for p in response.context["counterparts"]]
+    assert counterparts == [("Often Met", 3), ("Alpha Tied", 2), ("Beta Tied", 2), ("Once Met", 1)]
+    places = [row["meeting"].place for row in response.context["meetings"]]
+    assert places == ["Echo", "Charlie", "Bravo", "Alpha"]
+    assert response.context["meeting_count"] == 4
+
+
 @pytest.mark.parametrize("url", ["/people/nobody/", "/people/nobody/feed/"])
 def test_unknown_person_is_not_found(client, url):
     assert client.get(url).status_code == 404

@@ -20,7 +20,7 @@ from archive.models import (
     Position,
 )
 from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin, count_of
-from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, SHOWN_STATUSES, shown
+from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, shown
 
 ARTICLES_SHOWN = 20
 QUOTES_SHOWN = 20
@@ -101,35 +101,26 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             "published_date",
             _month_holding(counts, ARTICLES_SHOWN * MENTIONS_AN_ARTICLE),
         )
-        # The person's meetings, read once from their own participations (a minister in
-        # thousands of meetings costs neither a scan of every meeting nor of every
-        # participation for the count, the newest and the counterparts).
+        # The person's meetings, newest first, read once as ids (a minister in thousands
+        # of meetings costs neither a scan of every meeting nor of every participation for
+        # the count, the newest and the counterparts).
         meeting_ids = list(
-            shown(Participation.objects)
-            .filter(SHOWN_MEETING, person=person)
-            .values_list("meeting_id", flat=True)
+            shown(Meeting.objects)
+            .filter(pk__in=shown(Participation.objects).filter(person=person).values("meeting"))
+            .order_by(F("date").desc(nulls_last=True), "-id")
+            .values_list("pk", flat=True)
         )
-        meetings = (
-            Meeting.objects.filter(pk__any=meeting_ids)
-            .prefetch_related(
+        newest_meetings = meeting_ids[:MEETINGS_SHOWN]
+        meetings = sorted(
+            Meeting.objects.filter(pk__any=newest_meetings).prefetch_related(
                 Prefetch(
                     "participations",
                     queryset=shown(Participation.objects)
                     .select_related("person")
                     .order_by("person__name"),
                 )
-            )
-            .order_by(F("date").desc(nulls_last=True), "-id")
-        )
-        counterparts = (
-            shown(Person.objects)
-            .filter(
-                participations__review_status__in=SHOWN_STATUSES,
-                participations__meeting_id__any=meeting_ids,
-            )
-            .exclude(pk=person.pk)
-            .annotate(meetings_together=Count("participations__meeting", distinct=True))
-            .order_by("-meetings_together", "name")[:COUNTERPARTS_SHOWN]
+            ),
+            key=lambda meeting: newest_meetings.index(meeting.pk),
         )
         quotes = (
             shown(person.quotes)
@@ -151,10 +142,10 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             mention_count=mention_count,
             articles_shown=ARTICLES_SHOWN,
             articles_url=f"{search_url}?person={person.slug}",
-            meetings=self._with_counterparts(meetings[:MEETINGS_SHOWN], person),
+            meetings=self._with_counterparts(meetings, person),
             meeting_count=len(meeting_ids),
             meetings_url=f"{reverse('archive:meeting-list')}?participant={person.slug}",
-            counterparts=counterparts,
+            counterparts=_counterparts(person, meeting_ids),
             quotes=_newest(
                 quotes,
                 QUOTES_SHOWN,
@@ -188,6 +179,25 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
                 }
             )
         return rows
+
+
+def _counterparts(person, meeting_ids):
+    """The people most often at `meeting_ids` besides `person`, each with
+    `meetings_together`: counted over participations (index-only), then named."""
+    together = dict(
+        shown(Participation.objects)
+        .filter(meeting_id__any=meeting_ids)
+        .exclude(person=person)
+        .values_list("person_id")
+        .annotate(meetings=Count("meeting"))  # one participation per person and meeting
+        .order_by()
+    )
+    people = shown(Person.objects).filter(pk__any=list(together)).only("name", "slug", "country")
+    for other in people:
+        other.meetings_together = together[other.pk]
+    return sorted(people, key=lambda other: (-other.meetings_together, other.name))[
+        :COUNTERPARTS_SHOWN
+    ]
 
 
 def _month_holding(counts, mentions):
