@@ -4,12 +4,13 @@ Each helper escapes every piece of model text itself and marks only its own mark
 templates never need |safe on model data.
 """
 
+import html
 import re
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from archive import formatting
@@ -103,11 +104,18 @@ def linked_body(body, mentions):
     return mark_safe("\n".join(paragraphs))
 
 
-# A chart of 25 years of months has 300 bars: written here rather than by a template loop,
-# which took 17 ms a chart. format_html escapes every label and link.
-_BAR = '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
-_LINKED_BAR = '<a href="{}" aria-label="{}: {}">' + _BAR + "</a>"
-_TICK = '<text x="{}" y="{}">{}</text>'
+# A chart of 25 years of months has 300 bars: written here rather than by a template loop
+# (17 ms a chart) or format_html (8 ms). Every text and link is escaped (html.escape);
+# the geometry and the counts are numbers, written as numbers.
+def _bar(bar):
+    label, value = html.escape(str(bar.label)), int(bar.value)
+    shape = (
+        f'<rect x="{float(bar.x):g}" y="{float(bar.y):g}" width="{float(bar.width):g}" '
+        f'height="{float(bar.height):g}"><title>{label}: {value}</title></rect>'
+    )
+    if not bar.href:
+        return shape
+    return f'<a href="{html.escape(str(bar.href))}" aria-label="{label}: {value}">{shape}</a>'
 
 
 @register.simple_tag
@@ -115,14 +123,13 @@ def chart_bars(chart):
     """The SVG bars of a charts.BarChart, each a link when it has one, and the axis ticks."""
     parts = []
     for bar in chart.bars:
-        shape = (bar.x, bar.y, bar.width, bar.height, bar.label, bar.value)
-        if bar.href:
-            parts.append(format_html(_LINKED_BAR, bar.href, bar.label, bar.value, *shape))
-        else:
-            parts.append(format_html(_BAR, *shape))
+        parts.append(_bar(bar))
         if bar.tick:
-            parts.append(format_html(_TICK, bar.x, chart.label_y, bar.tick))
-    return format_html_join("\n", "{}", ((part,) for part in parts))
+            parts.append(
+                f'<text x="{float(bar.x):g}" y="{int(chart.label_y)}">'
+                f"{html.escape(str(bar.tick))}</text>"
+            )
+    return mark_safe("\n".join(parts))
 
 
 @register.simple_tag
@@ -132,6 +139,8 @@ def chart_rows(chart):
     for bar in chart.bars:
         if not bar.value:
             continue
-        label = format_html('<a href="{}">{}</a>', bar.href, bar.label) if bar.href else bar.label
-        rows.append(format_html("<tr><td>{}</td><td>{}</td></tr>", label, bar.value))
-    return format_html_join("", "{}", ((row,) for row in rows))
+        label = html.escape(str(bar.label))
+        if bar.href:
+            label = f'<a href="{html.escape(str(bar.href))}">{label}</a>'
+        rows.append(f"<tr><td>{label}</td><td>{int(bar.value)}</td></tr>")
+    return mark_safe("".join(rows))
