@@ -28,6 +28,14 @@ def python_runner():
     return run_python
 
 
+def pytest_configure(config):
+    """WhiteNoise warns on every request when the collected static folder does not exist,
+    as in a fresh clone that never ran ./run; the tests do not need it filled."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Pages under test link static files by their plain names: the hashed names of the
