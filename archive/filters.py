@@ -27,6 +27,7 @@ from django.utils.html import format_html, format_html_join
 from archive import names
 from archive.formatting import language_name
 from archive.models import (
+    SEARCH_INDEX_YEARS,
     Article,
     ArticleMonthCount,
     Meeting,
@@ -433,10 +434,16 @@ class ArticleSearchFilter(ArticleOutletFilter):
         return planner_estimate(self.queryset.matching(search)) <= bound
 
     def _windows(self, estimate, wanted, found):
-        """Q filters on published_date, newest months first, until the list `found` holds
-        `wanted` ids; the last takes every older and undated article."""
+        """Q filters on published_date, newest first, until the list `found` holds
+        `wanted` ids: windows of months sized to hold what is missing, each read a year at
+        a time (`_by_year`), the last taking every older and undated article."""
+        date_from = self.form.cleaned_data.get("date_from")
         date_to = self.form.cleaned_data.get("date_to")
         months = [(m, n) for m, n in articles_per_month() if not date_to or m <= date_to]
+        if not months:
+            yield Q()
+            return
+        newest_year = months[0][0].year
         total = sum(n for _, n in months) or 1
         share = max(estimate, 1) / total
         upper, read = None, 0
@@ -446,19 +453,21 @@ class ArticleSearchFilter(ArticleOutletFilter):
                 return
             articles, since = WINDOW_MARGIN * missing / share, None
             if 2 * articles >= sum(n for _, n in months):
-                break  # most of what is left: one query for all of it
+                break  # most of what is left: read to the end
             while months and articles > 0:
                 since, n = months.pop(0)
                 articles -= n
                 read += n
             if since is None or not months:
                 break
-            yield Q(published_date__gte=since) & (Q(published_date__lt=upper) if upper else Q())
+            yield from _by_year(since, upper, newest_year, wanted, found)
             upper = since
             share = max(len(found), 1) / read
-        if len(found) < wanted:
-            older = Q(published_date__lt=upper) | Q(published_date__isnull=True)
-            yield older if upper else Q()
+        first_indexed = datetime.date(SEARCH_INDEX_YEARS[0], 1, 1)
+        yield from _by_year(date_from or first_indexed, upper, newest_year, wanted, found)
+        if len(found) < wanted and not date_from:  # a date filter leaves undated ones out
+            older = min(first_indexed, upper or first_indexed)
+            yield Q(published_date__lt=older) | Q(published_date__isnull=True)
 
     @cached_property
     def result_count(self):
@@ -528,6 +537,20 @@ class ArticleSearchFilter(ArticleOutletFilter):
         if not selected:
             params[name] = value
         return f"?{params.urlencode()}"
+
+
+def _by_year(since, upper, newest_year, wanted, found):
+    """[since, upper) as Q filters, newest first, each within one calendar year, so that
+    PostgreSQL reads that year's search index (archive.models.year_search_indexes); with no
+    `upper`, what is dated after `newest_year` comes first, in one piece. Stops once the
+    list `found` holds `wanted` ids."""
+    if upper is None:
+        upper = datetime.date(newest_year + 1, 1, 1)
+        yield Q(published_date__gte=upper)
+    while since < upper and len(found) < wanted:
+        start = max(since, datetime.date((upper - datetime.timedelta(days=1)).year, 1, 1))
+        yield Q(published_date__gte=start, published_date__lt=upper)
+        upper = start
 
 
 OUTLET_FACETS = {"outlet", "outlet_country", "language"}

@@ -6,6 +6,8 @@ people who met to the articles that report it; Mention and Quote tie people to a
 Every machine-made record carries a review status that curators set in the admin.
 """
 
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
@@ -49,6 +51,29 @@ class ReviewStatus(models.TextChoices):
 
 # A curator's verdict: records in these states are never replaced by the machine.
 CURATED_STATUSES = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
+# Years with a search index of their own (see Article.Meta.indexes); articles of other
+# years and undated ones are found through the whole archive's index only.
+SEARCH_INDEX_YEARS = range(1995, 2036)
+
+
+def year_search_indexes():
+    """One GIN index on the search vector per year of SEARCH_INDEX_YEARS, holding that
+    year's articles only. A GIN index cannot read a date range: a search for a word in a
+    third of the archive decodes the word's whole posting list (300,000 entries at a
+    million articles, about 100 ms) even when only the newest months are wanted. The
+    search reads the newest matches year by year (archive.filters), and PostgreSQL then
+    uses the year's index, a twentieth of the size."""
+    return [
+        GinIndex(
+            fields=["search_vector"],
+            name=f"article_search_{year}",
+            condition=Q(
+                published_date__gte=datetime.date(year, 1, 1),
+                published_date__lt=datetime.date(year + 1, 1, 1),
+            ),
+        )
+        for year in SEARCH_INDEX_YEARS
+    ]
 
 
 class Reviewed(models.Model):
@@ -328,6 +353,7 @@ class Article(Reviewed):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
+            *year_search_indexes(),
             GinIndex(fields=["person_ids"], name="article_person_ids"),
             GinIndex(fields=["organization_ids"], name="article_organization_ids"),
             # Lists run newest first with undated articles last (archive.search.NEWEST_FIRST);

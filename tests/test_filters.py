@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
 
 from archive import filters
@@ -126,6 +127,40 @@ def test_the_sample_is_the_newest_matches_whatever_the_windows(
     sample = search("q=drills").sample()
     assert sample.ids == newest_matches("drills", size)
     assert sample.complete == (size >= 26)
+
+
+def test_windows_are_read_a_year_at_a_time():
+    """Each window lies within one calendar year, so that PostgreSQL can read that year's
+    search index; an open window starts with whatever is dated after the newest year."""
+    day = datetime.date
+    assert list(filters._by_year(day(2023, 5, 1), day(2025, 3, 1), 2025, 10, [])) == [
+        Q(published_date__gte=day(2025, 1, 1), published_date__lt=day(2025, 3, 1)),
+        Q(published_date__gte=day(2024, 1, 1), published_date__lt=day(2025, 1, 1)),
+        Q(published_date__gte=day(2023, 5, 1), published_date__lt=day(2024, 1, 1)),
+    ]
+    assert list(filters._by_year(day(2025, 11, 1), None, 2025, 10, [])) == [
+        Q(published_date__gte=day(2026, 1, 1)),
+        Q(published_date__gte=day(2025, 11, 1), published_date__lt=day(2026, 1, 1)),
+    ]
+    assert list(filters._by_year(day(2020, 1, 1), day(2025, 1, 1), 2025, 2, [1, 2])) == []
+
+
+def test_the_sample_reaches_the_years_without_a_search_index_of_their_own(
+    db, settings, monkeypatch
+):
+    monkeypatch.setattr(filters, "UNWINDOWED", 0)
+    settings.ARCHIVE_RANKED_MATCHES = 10
+    dates = [None, datetime.date(1994, 12, 31), datetime.date(1995, 1, 1)]
+    dates += [datetime.date(2023, 5, 1), datetime.date(2041, 3, 1)]
+    ids = {
+        date: f.make_article(title=f"Drills {n}", body="Naval drills.", published_date=date).pk
+        for n, date in enumerate(dates)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_article")
+    sample = search("q=drills").sample()
+    assert sample.ids == [ids[date] for date in reversed(dates)]
+    assert sample.complete
 
 
 def test_the_sample_follows_the_filters_and_dates(two_years_of_drills, settings, sampling):

@@ -166,10 +166,10 @@ def test_parallel_workers_make_the_same_archive():
 
 def test_a_bulk_load_rebuilds_the_search_index():
     generate(200, seed=2, rebuild_search_index=True)
-    assert database.search_index_present()
-    database.drop_search_index()
+    assert database.search_indexes_present()
+    database.drop_search_indexes()
     generate(250, seed=2, rebuild_search_index=False)  # repairs a missing index
-    assert database.search_index_present()
+    assert database.search_indexes_present()
     assert Article.objects.count() == 250
 
 

@@ -72,10 +72,10 @@ def generate(
     of what would be written, writing nothing); raises RealDataError when the archive
     holds articles that are not synthetic, unless `allow_real_data`.
 
-    `rebuild_search_index`: drop the search vector's GIN index for the load and build it
-    afterwards; by default when the run at least doubles a large archive (see
-    BULK_LOAD_MIN). The index is rebuilt even when the run fails, and a run finding it
-    missing (one killed mid-load) builds it.
+    `rebuild_search_index`: drop the search vector's GIN indexes (the whole archive's and
+    the years') for the load and build them afterwards; by default when the run at least
+    doubles a large archive (see BULK_LOAD_MIN). They are rebuilt even when the run fails,
+    and a run finding one missing (one killed mid-load) builds it.
     """
     started = time.perf_counter()
     state = database.archive_state()
@@ -96,9 +96,9 @@ def generate(
                 rebuild_search_index = summary.planned >= max(BULK_LOAD_MIN, stored)
             _load(state, wanted, seed, workers, rebuild_search_index, summary, on_progress)
     finally:
-        if not database.search_index_present():
+        if not database.search_indexes_present():
             indexed = time.perf_counter()
-            database.build_search_index()
+            database.build_search_indexes()
             summary.index_seconds = time.perf_counter() - indexed
     if wanted:
         analyzed = time.perf_counter()
@@ -122,8 +122,8 @@ def _load(state, wanted, seed, workers, rebuild_search_index, summary, on_progre
             elapsed = time.perf_counter() - started
             on_progress(Progress(summary.written, summary.planned, elapsed, summary.timings))
 
-    if rebuild_search_index and database.search_index_present():
-        database.drop_search_index()
+    if rebuild_search_index:
+        database.drop_search_indexes()
     jobs = sorted(wanted.items())
     if workers <= 1:
         _write(BatchPlanner(cast, seed), jobs, ids, report)

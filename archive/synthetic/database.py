@@ -446,33 +446,43 @@ def refresh_statistics():
             cursor.execute(f"ANALYZE {table}")
 
 
-def _search_index():
-    """The GIN index on the search vector, as the model declares it."""
-    return next(
+def _search_indexes():
+    """The GIN indexes on the search vector, as the model declares them: the whole
+    archive's and one a year (archive.models.year_search_indexes)."""
+    return [
         index
         for index in Article._meta.indexes
         if isinstance(index, GinIndex) and index.fields == ["search_vector"]
-    )
+    ]
 
 
-def search_index_present():
+def _present_indexes():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s",
-            [Article._meta.db_table, _search_index().name],
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s", [Article._meta.db_table]
         )
-        return cursor.fetchone() is not None
+        return {row[0] for row in cursor.fetchall()}
 
 
-def drop_search_index():
-    """Drop the GIN index before a bulk load: building it once afterwards costs less than
-    updating it for every article."""
+def search_indexes_present():
+    present = _present_indexes()
+    return all(index.name in present for index in _search_indexes())
+
+
+def drop_search_indexes():
+    """Drop the search indexes before a bulk load: building them once afterwards costs
+    less than updating them for every article."""
+    present = _present_indexes()
     with connection.schema_editor() as editor:
-        editor.remove_index(Article, _search_index())
+        for index in _search_indexes():
+            if index.name in present:
+                editor.remove_index(Article, index)
 
 
-def build_search_index(memory="1GB"):
-    """(Re)create the GIN index, with `memory` for the sort in this session only."""
+def build_search_indexes(memory="1GB"):
+    """Create the search indexes that are missing, with `memory` for the sort in this
+    session only."""
+    present = _present_indexes()
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             # Inside a transaction (a test) the foreign keys' deferred checks must run
@@ -481,7 +491,9 @@ def build_search_index(memory="1GB"):
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
         try:
             with connection.schema_editor() as editor:
-                editor.add_index(Article, _search_index())
+                for index in _search_indexes():
+                    if index.name not in present:
+                        editor.add_index(Article, index)
         finally:
             cursor.execute("RESET maintenance_work_mem")
             if connection.in_atomic_block:
