@@ -1,11 +1,17 @@
 """People in clean text: gazetteer forms, discovered officials, short and role references."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from archive.ingest import people
 from archive.ingest.people import PeopleMatcher
 from tests.ingest.gazetteer_data import gazetteer
+
+CORPUS = Path(__file__).parent / "corpus"
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +106,32 @@ def test_a_country_after_a_title_is_not_a_person(matcher):
     )
     assert found.new_people == {}
     assert [k for _, k in keys(found)] == ["wei-fenghe", "sergei-shoigu"]
+
+
+GLUE = [" ", "  ", "\n", ". ", ", ", "; ", ": ", " (", ") ", '"', "“", "” ", "«", "» ", "! ", "? "]
+WORDS = ["U.S.", "Russian", "the", "of", "met", "said", "Minister", "general", "Dong Jun", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.from_regex(people.TITLED_NAME, fullmatch=True), st.sampled_from(WORDS)),
+            st.sampled_from(GLUE),
+        ),
+        max_size=12,
+    )
+)
+def test_titled_names_are_found_as_by_trying_the_pattern_at_every_word(parts):
+    """titled_name_matches tries TITLED_NAME only between the characters no match holds
+    and where a title word is; it must find exactly what the pattern finds everywhere."""
+    text = "".join(piece + glue for piece, glue in parts)
+    everywhere = [(m.span(), m.groupdict()) for m in people.TITLED_NAME.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in people.titled_name_matches(text)] == everywhere
+
+
+def test_titled_names_in_the_test_corpus_are_found_as_by_the_whole_pattern():
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(errors="replace")
+        everywhere = [(m.span(), m.groupdict()) for m in people.TITLED_NAME.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in people.titled_name_matches(text)] == everywhere
