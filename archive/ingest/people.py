@@ -133,11 +133,13 @@ _TITLED_NAME_BREAK = re.compile(f"[{re.escape(TITLED_NAME_BREAKS)}]")
 
 def titled_name_matches(text):
     """The matches of TITLED_NAME.finditer(text), found on the stretches that can hold one."""
-    done = 0
+    done = 0  # where the last stretch ended: 0, or the position of a break
     for word in TITLE_WORD.finditer(text):
         if word.start() < done:
             continue
-        start = max(text.rfind(c, 0, word.start()) for c in TITLED_NAME_BREAKS) + 1
+        # Looked for back to `done` only (it holds a break when not 0): back to the start
+        # of the text, twelve searches for each title word made a long text quadratic.
+        start = max(text.rfind(c, done, word.start()) for c in TITLED_NAME_BREAKS) + 1
         following = _TITLED_NAME_BREAK.search(text, word.end())
         done = following.start() if following else len(text)
         yield from TITLED_NAME.finditer(text, start, done)
