@@ -466,7 +466,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         first_indexed = datetime.date(SEARCH_INDEX_YEARS[0], 1, 1)
         yield from _by_year(date_from or first_indexed, upper, newest_year, wanted, found)
         if len(found) < wanted and not date_from:  # a date filter leaves undated ones out
-            older = min(first_indexed, upper or first_indexed)
+            older = min(first_indexed, upper) if upper else first_indexed
             yield Q(published_date__lt=older) | Q(published_date__isnull=True)
 
     @cached_property

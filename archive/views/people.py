@@ -110,18 +110,15 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             .order_by(F("date").desc(nulls_last=True), "-id")
             .values_list("pk", flat=True)
         )
-        newest_meetings = meeting_ids[:MEETINGS_SHOWN]
-        meetings = sorted(
-            Meeting.objects.filter(pk__any=newest_meetings).prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=shown(Participation.objects)
-                    .select_related("person")
-                    .order_by("person__name"),
-                )
-            ),
-            key=lambda meeting: newest_meetings.index(meeting.pk),
-        )
+        newest_by_id = Meeting.objects.prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=shown(Participation.objects)
+                .select_related("person")
+                .order_by("person__name"),
+            )
+        ).in_bulk(meeting_ids[:MEETINGS_SHOWN])
+        meetings = [newest_by_id[pk] for pk in meeting_ids[:MEETINGS_SHOWN]]
         quotes = (
             shown(person.quotes)
             .filter(SHOWN_ARTICLE)
