@@ -621,10 +621,21 @@ class Quote(Evidence, Reviewed):
     role_title = models.CharField(max_length=300, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
+    # The article's date, copied by triggers (migration 0011) whenever a quote is written
+    # or its article's date changes: a person's newest quotes are an index range.
+    published_date = models.DateField(null=True, editable=False)
 
     class Meta:
         ordering = ["article", "start"]
-        indexes = [models.Index(fields=["person", "article"])]
+        indexes = [
+            models.Index(
+                "person",
+                F("published_date").desc(nulls_last=True),
+                "article",
+                "start",
+                name="quote_person_newest",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person}: {self.text[:60]}"

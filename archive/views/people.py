@@ -129,7 +129,7 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
                     for name in ("body", "raw_text", "raw_bytes", "names_text", "search_vector")
                 )
             )
-            .order_by(F("article__published_date").desc(nulls_last=True), "article_id", "start")
+            .order_by(F("published_date").desc(nulls_last=True), "article_id", "start")
         )
         monthly = {month: n for month, n in counts if month}
         mention_count = sum(n for _, n in counts)
@@ -143,13 +143,7 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             meeting_count=len(meeting_ids),
             meetings_url=f"{reverse('archive:meeting-list')}?participant={person.slug}",
             counterparts=_counterparts(person, meeting_ids),
-            quotes=_newest(
-                quotes,
-                QUOTES_SHOWN,
-                "article__published_date",
-                # Enough mentions for QUOTES_SHOWN quotes at the person's rate (index only).
-                _month_holding(counts, QUOTES_SHOWN * mention_count / (person.quotes.count() or 1)),
-            ),
+            quotes=list(quotes[:QUOTES_SHOWN]),  # an index range: quote_person_newest
             chart=monthly_chart(
                 f"Articles naming {person.name}, per month",
                 dict(sorted(monthly.items())),
