@@ -51,6 +51,9 @@ MAX_WINDOWS = 4
 # A search the planner expects to match at most this many times the sample is read whole:
 # sorting a few thousand matches costs less than ANDing them with a date range.
 UNWINDOWED = 8
+# A selected facet's other values are counted in a sample without that filter: a second
+# search, which reads this share of the first one's matches (and NEAR candidates).
+OTHER_VALUES_SAMPLE = 0.25
 # How many of the newest articles holding both words of a NEAR search are read for it.
 NEAR_CANDIDATES = 5000
 CHOICES_CACHED = 60  # seconds
@@ -386,31 +389,36 @@ class ArticleSearchFilter(ArticleOutletFilter):
         oldest and undated articles. Together they return the same rows as one query over
         the whole archive, but each reads only its own months: PostgreSQL neither walks
         the date index through months of non-matching rows nor sorts every match.
+
+        A sample `without` a filter, for that facet's other values, is a smaller share
+        (OTHER_VALUES_SAMPLE) of that, and the facet says how many articles it counted.
         """
         samples = self.__dict__.setdefault("_samples", {})
         if without not in samples:
-            size = ranked_matches()
+            share = 1 if without is None else OTHER_VALUES_SAMPLE
+            size = max(1, int(share * ranked_matches()))
             relaxed = self.search.without_positions() if self.search else None
             if relaxed is None:
                 ids, estimate = self._newest_ids(self.narrowed(without), self.search, size + 1)
                 samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
             else:
-                samples[without] = self._near_sample(relaxed, without, size)
+                candidates = max(1, int(share * NEAR_CANDIDATES))
+                samples[without] = self._near_sample(relaxed, without, size, candidates)
         return samples[without]
 
-    def _near_sample(self, relaxed, without, size):
+    def _near_sample(self, relaxed, without, size, candidates):
         """NEAR needs each candidate's vector for word positions, and two common words are
         near each other in few of the many articles holding both: the sample is the NEAR
-        matches among the newest NEAR_CANDIDATES articles the search `relaxed` (NEAR as
-        plain AND) selects, complete only when those are all of them."""
-        candidates, _ = self._newest_ids(
-            self.narrowed(without, search=relaxed), relaxed, NEAR_CANDIDATES + 1
+        matches among the newest `candidates` articles the search `relaxed` (NEAR as plain
+        AND) selects, complete only when those are all of them."""
+        newest_ids, _ = self._newest_ids(
+            self.narrowed(without, search=relaxed), relaxed, candidates + 1
         )
-        matching = Article.objects.filter(pk__any=candidates[:NEAR_CANDIDATES])
+        matching = Article.objects.filter(pk__any=newest_ids[:candidates])
         newest = matching.matching(self.search).order_by(*NEWEST_FIRST)
         ids = list(newest.values_list("pk", flat=True)[: size + 1])
-        complete = len(candidates) <= NEAR_CANDIDATES and len(ids) <= size
-        read = None if complete else min(len(candidates), NEAR_CANDIDATES)
+        complete = len(newest_ids) <= candidates and len(ids) <= size
+        read = None if complete else min(len(newest_ids), candidates)
         return Sample(ids[:size], complete, None, near_candidates=read)
 
     def _newest_ids(self, queryset, search, wanted):

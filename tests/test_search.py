@@ -324,6 +324,33 @@ def test_facets_of_a_broad_search_count_among_the_newest(client, broad_archive, 
     assert sum(v.count for v in facets["language"].values) == 6
 
 
+def test_a_selected_facets_other_values_are_counted_in_a_smaller_sample(
+    client, broad_archive, settings
+):
+    """They come from a second search without that filter, which reads a quarter as many
+    matches (filters.OTHER_VALUES_SAMPLE); the facet says how many it counted."""
+    oldest, newer = broad_archive
+    gazette, wire = make_outlet(name="Old Gazette"), make_outlet(name="Wire")
+    Article.objects.filter(pk__in=[oldest.pk] + [a.pk for a in newer[:3]]).update(outlet=gazette)
+    Article.objects.filter(pk__in=[a.pk for a in newer[3:]]).update(outlet=wire)
+
+    def facets(url):
+        page = client.get(url)
+        return page.context["articles"], {f.name: f for f in page.context["facets"]}
+
+    settings.ARCHIVE_RANKED_MATCHES = 8
+    articles, counted = facets(f"/search/?q=drills&outlet={gazette.slug}")
+    assert len(articles) == 4  # the results and the other facets: every match, all 4
+    assert not counted["language"].sampled and counted["language"].values[0].count == 4
+    assert counted["outlet"].sampled == 2  # the 2 newest of all 6, both Wire's
+    assert [(v.label, v.count) for v in counted["outlet"].values] == [("Wire", 2)]
+    settings.ARCHIVE_RANKED_MATCHES = 24
+    _, counted = facets(f"/search/?q=drills&outlet={gazette.slug}")
+    assert not counted["outlet"].sampled
+    outlets = [(v.label, v.count, v.selected) for v in counted["outlet"].values]
+    assert outlets == [("Old Gazette", 4, True), ("Wire", 2, False)]
+
+
 @pytest.mark.parametrize("sample_size", [3, 40, 1000])
 def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
     client, db, settings, sample_size
