@@ -13,10 +13,11 @@ created when missing and kept between runs; the archive's own database is never 
        date, several distinct queries each;
      - the home, article, person, outlet, meeting and date-archive pages;
   3. notes this process's resident memory (it served every page);
-  4. runs the same searches, top 10 by relevance, in Tantivy (tantivy_baseline.py) over
-     the same articles, indexed in a temporary folder;
-  5. imports a small batch with the real importer (import_throughput.py's documents) into
+  4. imports a small batch with the real importer (import_throughput.py's documents) into
      the benchmark database, in a transaction rolled back at the end;
+  5. runs the same searches, top 10 by relevance, in Tantivy (tantivy_baseline.py) over
+     the same articles, indexed in a temporary folder (after the import: reading every
+     article for it leaves the database's cache cold);
   6. prints the database size and what computing the search vector costs an article.
 
 Times are milliseconds, p50/p95/p99 over every timed request of a row (queries x repeats).
@@ -457,10 +458,10 @@ def main():
     rss, peak = resident_memory_mb()
     load_after = os.getloadavg()
 
+    import_rate, statuses = import_throughput(options.import_documents)
     tantivy_times = {}
     if not options.no_tantivy:
         tantivy_times = run_tantivy(url, rows, options.repeat, options.warmup)
-    import_rate, statuses = import_throughput(options.import_documents)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_database_size(current_database()), "
