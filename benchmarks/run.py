@@ -115,6 +115,9 @@ def setup_django(url):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ).enable()
+    from archive.wsgi import freeze_loaded_objects
+
+    freeze_loaded_objects()  # as the web process does
 
 
 # Measuring ----------------------------------------------------------------------------------
