@@ -367,14 +367,14 @@ class ArticleSearchFilter(ArticleOutletFilter):
             return "relevance" if self.search else "newest"
         return chosen
 
-    def filter_queryset(self, queryset, without=None, search=None):
-        """The other filters, then the search (`search`, or the page's); a query that could
-        not be parsed matches nothing, rather than silently everything."""
+    def filter_queryset(self, queryset, without=None, search=None, match=True):
+        """The other filters, then (if `match`) the search (`search`, or the page's); a
+        query that could not be parsed matches nothing, rather than silently everything."""
         if "q" in self.form.errors:
             return queryset.none()
         queryset = super().filter_queryset(queryset, without)
         search = search or self.search
-        if not search:
+        if not search or not match:
             return queryset
         return queryset.matching(search)
 
@@ -399,7 +399,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
             size = max(1, int(share * ranked_matches()))
             relaxed = self.search.without_positions() if self.search else None
             if relaxed is None:
-                ids, estimate = self._newest_ids(self.narrowed(without), self.search, size + 1)
+                ids, estimate = self._newest_ids(without, self.search, size + 1)
                 samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
             else:
                 candidates = max(1, int(share * NEAR_CANDIDATES))
@@ -411,9 +411,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         near each other in few of the many articles holding both: the sample is the NEAR
         matches among the newest `candidates` articles the search `relaxed` (NEAR as plain
         AND) selects, complete only when those are all of them."""
-        newest_ids, _ = self._newest_ids(
-            self.narrowed(without, search=relaxed), relaxed, candidates + 1
-        )
+        newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1)
         matching = Article.objects.filter(pk__any=newest_ids[:candidates])
         newest = matching.matching(self.search).order_by(*NEWEST_FIRST)
         ids = list(newest.values_list("pk", flat=True)[: size + 1])
@@ -421,17 +419,49 @@ class ArticleSearchFilter(ArticleOutletFilter):
         read = None if complete else min(len(newest_ids), candidates)
         return Sample(ids[:size], complete, None, near_candidates=read)
 
-    def _newest_ids(self, queryset, search, wanted):
-        """([ids], planner's estimate): the `wanted` newest articles of `queryset`,
-        read over windows of months (`_windows`) unless the search matches few."""
+    def _newest_ids(self, without, search, wanted):
+        """([ids], planner's estimate): the `wanted` newest articles that `search` and the
+        filters but `without` select, read over windows of months (`_windows`) unless the
+        search matches few."""
+        queryset = self.narrowed(without, search=search)
         newest = queryset.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
         estimate = planner_estimate(newest) if search else None
         if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted):
             return list(newest[:wanted]), estimate
         ids = []
         for window in self._windows(estimate, wanted, ids):
-            ids.extend(newest.filter(window)[: wanted - len(ids)])
+            missing = wanted - len(ids)
+            if search.people and not self._narrowed_beyond_dates(without):
+                ids.extend(self._newest_naming(without, search, window, missing))
+            else:
+                ids.extend(newest.filter(window)[:missing])
         return ids, estimate
+
+    def _narrowed_beyond_dates(self, without):
+        """Whether a filter other than the dates (and `without`) is set."""
+        return any(
+            name in self.filters and name not in {"date_from", "date_to", without}
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "")
+        )
+
+    def _newest_naming(self, without, search, window, wanted):
+        """The `wanted` newest matches in `window` of a search that names people, in two
+        queries: the articles that mention them, newest first (person_ids is in the row,
+        cheap to check while walking the date index), and every match of the text among
+        the others, through the search index. Asked for both at once, PostgreSQL walked the
+        date index and read the search vector of each article not mentioning them (13,000
+        for a name's 1,000 matches in three months: 100 to 140 ms; apart, 16 and 50 ms).
+
+        Only when no filter but the dates narrows the articles: an outlet's or a person's
+        articles are walked faster than the text's index, which knows neither, is read."""
+        filtered = self.narrowed(without, match=False).filter(window).order_by()
+        mentioning = filtered.filter(search.mentioning()).order_by(*NEWEST_FIRST)
+        rows = list(mentioning.values_list("published_date", "pk")[:wanted])
+        naming = filtered.filter(search.text_matches()).exclude(search.mentioning())
+        rows += naming.values_list("published_date", "pk")
+        rows.sort(key=lambda row: (row[0] is not None, row[0], row[1]), reverse=True)
+        return [pk for _, pk in rows[:wanted]]
 
     def _few_matches(self, search, estimate, bound):
         """Whether the search matches at most `bound` articles, by the planner's estimates

@@ -308,10 +308,16 @@ class ArticleSearch:
         for the people the search names, person_ids'. An article that mentions one of them
         matches through the names of its names_text anyway; found by the id, its search
         vector is not read again to check a name's words are in order."""
+        return self.mentioning() | self.text_matches()
+
+    def mentioning(self):
+        """The articles that mention the people the search names (none: every article)."""
+        return Q(person_ids__overlap=list(self.people)) if self.people else Q()
+
+    def text_matches(self):
         russian = Q(language="ru", search_vector=self.tsquery(SEARCH_CONFIGS["ru"]))
         other = ~Q(language="ru") & Q(search_vector=self.tsquery(DEFAULT_SEARCH_CONFIG))
-        mentioning = Q(person_ids__overlap=list(self.people)) if self.people else Q()
-        return mentioning | russian | other
+        return russian | other
 
     def __str__(self):
         return " OR ".join(" ".join(str(clause) for clause in group) for group in self.groups)

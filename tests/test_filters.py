@@ -170,3 +170,30 @@ def test_the_sample_follows_the_filters_and_dates(two_years_of_drills, settings,
     assert sample.ids == list(
         expected.order_by("-published_date", "-id").values_list("pk", flat=True)[:4]
     )
+
+
+@pytest.mark.parametrize("language", ["", "&language=en"])  # read apart, or together
+def test_a_name_search_finds_the_mentions_and_the_text_however_it_is_read(
+    db, settings, sampling, language
+):
+    """A search for a person's name matches the articles that mention them (person_ids)
+    and those whose text holds the name, newest first, undated last: over windows the two
+    are read apart unless a filter besides the dates is set (_newest_naming)."""
+    settings.ARCHIVE_RANKED_MATCHES = 10
+    belousov = f.make_person(name="Andrei Belousov")
+    day = datetime.date
+    mentioned = f.make_article(body="The minister spoke.", published_date=day(2024, 3, 1))
+    f.make_mention(mentioned, belousov, text="minister")
+    # Its names were written before a curator renamed the person, say: found by the id.
+    Article.objects.filter(pk=mentioned.pk).update(names_text="")
+    named = f.make_article(body="Andrei Belousov arrived.", published_date=day(2023, 1, 1))
+    both = f.make_article(body="Andrei Belousov spoke.", published_date=day(2024, 3, 1))
+    f.make_mention(both, belousov)
+    undated = f.make_article(body="Andrei Belousov left.")
+    for n in range(5):
+        f.make_article(body=f"Naval drills {n}.", published_date=day(2024, 1 + n, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_article")
+    sample = search(f"q=Andrei+Belousov{language}").sample()
+    assert sample.ids == [both.pk, mentioned.pk, named.pk, undated.pk]
+    assert sample.complete
