@@ -428,11 +428,13 @@ class ArticleSearchFilter(ArticleOutletFilter):
         estimate = planner_estimate(newest) if search else None
         if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted):
             return list(newest[:wanted]), estimate
+        apart = search.people and not self._narrowed_beyond_dates(without)
+        filtered = self.narrowed(without, match=False).order_by() if apart else None
         ids = []
         for window in self._windows(estimate, wanted, ids):
             missing = wanted - len(ids)
-            if search.people and not self._narrowed_beyond_dates(without):
-                ids.extend(self._newest_naming(without, search, window, missing))
+            if apart:
+                ids.extend(_newest_naming(filtered.filter(window), search, missing))
             else:
                 ids.extend(newest.filter(window)[:missing])
         return ids, estimate
@@ -444,24 +446,6 @@ class ArticleSearchFilter(ArticleOutletFilter):
             for name, value in self.form.cleaned_data.items()
             if value not in (None, "")
         )
-
-    def _newest_naming(self, without, search, window, wanted):
-        """The `wanted` newest matches in `window` of a search that names people, in two
-        queries: the articles that mention them, newest first (person_ids is in the row,
-        cheap to check while walking the date index), and every match of the text among
-        the others, through the search index. Asked for both at once, PostgreSQL walked the
-        date index and read the search vector of each article not mentioning them (13,000
-        for a name's 1,000 matches in three months: 100 to 140 ms; apart, 16 and 50 ms).
-
-        Only when no filter but the dates narrows the articles: an outlet's or a person's
-        articles are walked faster than the text's index, which knows neither, is read."""
-        filtered = self.narrowed(without, match=False).filter(window).order_by()
-        mentioning = filtered.filter(search.mentioning()).order_by(*NEWEST_FIRST)
-        rows = list(mentioning.values_list("published_date", "pk")[:wanted])
-        naming = filtered.filter(search.text_matches()).exclude(search.mentioning())
-        rows += naming.values_list("published_date", "pk")
-        rows.sort(key=lambda row: (row[0] is not None, row[0], row[1]), reverse=True)
-        return [pk for _, pk in rows[:wanted]]
 
     def _few_matches(self, search, estimate, bound):
         """Whether the search matches at most `bound` articles, by the planner's estimates
@@ -575,6 +559,26 @@ class ArticleSearchFilter(ArticleOutletFilter):
         if not selected:
             params[name] = value
         return f"?{params.urlencode()}"
+
+
+def _newest_naming(articles, search, wanted):
+    """The `wanted` newest of `articles` (one window, the filters applied) that a search
+    naming people matches, in two queries: the articles that mention them, newest first
+    (person_ids is in the row, cheap to check while walking the date index), and every
+    match of the text among the others, through the search index. Asked for both at once,
+    PostgreSQL walked the date index and read the search vector of each article not
+    mentioning them (13,000 for a name's 1,000 matches in three months: 100 to 140 ms;
+    apart, 16 and 50 ms).
+
+    Only when no filter but the dates narrows the articles: an outlet's or a person's
+    articles are walked faster than the text's index, which knows neither, is read."""
+    mentioning = search.mentioning()
+    newest = articles.filter(mentioning).order_by(*NEWEST_FIRST)
+    rows = list(newest.values_list("published_date", "pk")[:wanted])
+    naming = articles.filter(search.text_matches()).exclude(mentioning)
+    rows += naming.values_list("published_date", "pk")
+    rows.sort(key=lambda row: (row[0] is not None, row[0], row[1]), reverse=True)
+    return [pk for _, pk in rows[:wanted]]
 
 
 def _by_year(since, upper, newest_year, wanted, found):
