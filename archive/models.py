@@ -54,25 +54,36 @@ CURATED_STATUSES = (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
 # Years with a search index of their own (see Article.Meta.indexes); articles of other
 # years and undated ones are found through the whole archive's index only.
 SEARCH_INDEX_YEARS = range(1995, 2036)
+# The search indexes are split by this condition (see year_search_indexes).
+RUSSIAN = Q(language="ru")
 
 
 def year_search_indexes():
-    """One GIN index on the search vector per year of SEARCH_INDEX_YEARS, holding that
-    year's articles only. A GIN index cannot read a date range: a search for a word in a
-    third of the archive decodes the word's whole posting list (300,000 entries at a
-    million articles, about 100 ms) even when only the newest months are wanted. The
-    search reads the newest matches year by year (archive.filters), and PostgreSQL then
-    uses the year's index, a twentieth of the size."""
+    """Two GIN indexes on the search vector per year of SEARCH_INDEX_YEARS: one for that
+    year's Russian articles, one for the others. A GIN index cannot read a date range: a
+    search for a word in a third of the archive decodes the word's whole posting list
+    (300,000 entries at a million articles, about 100 ms) even when only the newest months
+    are wanted. The search reads the newest matches year by year (archive.filters), and
+    PostgreSQL then uses the year's indexes, a twentieth of the size.
+
+    The split by language matches the search's condition, the Russian articles matched by
+    the query in the Russian configuration and the others by the English one
+    (ArticleSearch.text_matches): each branch is then answered by its index alone. With
+    indexes by year only, PostgreSQL checked that condition again on every row the index
+    found, reading each one's vector (3,000 matches of a name in a year: 130 ms, against
+    7 ms)."""
     return [
         GinIndex(
             fields=["search_vector"],
-            name=f"article_search_{year}",
+            name=f"article_search_{year}_{suffix}",
             condition=Q(
+                language,
                 published_date__gte=datetime.date(year, 1, 1),
                 published_date__lt=datetime.date(year + 1, 1, 1),
             ),
         )
         for year in SEARCH_INDEX_YEARS
+        for suffix, language in (("ru", RUSSIAN), ("other", ~RUSSIAN))
     ]
 
 
@@ -352,7 +363,8 @@ class Article(Reviewed):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            GinIndex(fields=["search_vector"], name="article_search_ru", condition=RUSSIAN),
+            GinIndex(fields=["search_vector"], name="article_search_other", condition=~RUSSIAN),
             *year_search_indexes(),
             GinIndex(fields=["person_ids"], name="article_person_ids"),
             GinIndex(fields=["organization_ids"], name="article_organization_ids"),

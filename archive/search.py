@@ -315,6 +315,9 @@ class ArticleSearch:
         return Q(person_ids__overlap=list(self.people)) if self.people else Q()
 
     def text_matches(self):
+        """Russian articles matched by the search in the Russian configuration, the others
+        in the English one: each branch the condition of its own search indexes
+        (archive.models.year_search_indexes), which answer it alone."""
         russian = Q(language="ru", search_vector=self.tsquery(SEARCH_CONFIGS["ru"]))
         other = ~Q(language="ru") & Q(search_vector=self.tsquery(DEFAULT_SEARCH_CONFIG))
         return russian | other

@@ -475,7 +475,8 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_database_size(current_database()), "
-            "pg_total_relation_size('archive_article'), pg_relation_size('article_search_gin')"
+            "pg_total_relation_size('archive_article'), "
+            "pg_relation_size('article_search_ru') + pg_relation_size('article_search_other')"
         )
         size_mb, article_mb, gin_mb = (n / 2**20 for n in cursor.fetchone())
     vector_us = vector_cost()
@@ -502,7 +503,7 @@ def main():
         f"import: {import_rate:.0f} documents/s ({options.import_documents} documents "
         f"{statuses}, rolled back; the first stored after {import_start:.2f} s)\n"
         f"database: {size_mb:,.0f} MB (articles with TOAST and indexes {article_mb:,.0f} MB, "
-        f"of which the search GIN index {gin_mb:,.0f} MB); computing the search vector: "
+        f"of which the whole archive's search GIN indexes {gin_mb:,.0f} MB); computing the search vector: "
         f"{vector_us:.0f} µs an article\n"
         f"web process: {rss:.0f} MB resident after the run, {peak:.0f} MB at most\n"
         f"{os.cpu_count()} cores; load average (1, 5, 15 min) before the timings "
