@@ -145,6 +145,26 @@ def test_windows_are_read_a_year_at_a_time():
     assert list(filters._by_year(day(2020, 1, 1), day(2025, 1, 1), 2025, 2, [1, 2])) == []
 
 
+def test_a_name_searchs_windows_start_on_the_first_of_a_year(two_years_of_drills):
+    """Windows for a name search reach back to the start of their oldest year, so that
+    PostgreSQL finds a window's text matches through that year's search indexes; other
+    searches' windows end on any month."""
+    filterset = search("q=drills")
+    assert filterset.form.is_valid()
+
+    def starts(whole_years):
+        windows = filterset._windows(estimate=24, wanted=2, found=[], whole_years=whole_years)
+        return [
+            dict(window.children)["published_date__gte"]
+            for window in windows
+            if "published_date__gte" in dict(window.children)
+        ]
+
+    assert any(start.month != 1 for start in starts(whole_years=False))
+    whole = starts(whole_years=True)
+    assert whole and all((start.month, start.day) == (1, 1) for start in whole), whole
+
+
 def test_the_sample_reaches_the_years_without_a_search_index_of_their_own(
     db, settings, monkeypatch
 ):
@@ -172,13 +192,13 @@ def test_the_sample_follows_the_filters_and_dates(two_years_of_drills, settings,
     )
 
 
-@pytest.mark.parametrize("language", ["", "&language=en"])  # read apart, or together
+@pytest.mark.parametrize("language", ["", "&language=en"])  # with a filter and without
 def test_a_name_search_finds_the_mentions_and_the_text_however_it_is_read(
     db, settings, sampling, language
 ):
     """A search for a person's name matches the articles that mention them (person_ids)
     and those whose text holds the name, newest first, undated last: over windows the two
-    are read apart unless a filter besides the dates is set (_newest_naming)."""
+    are read apart (_newest_naming)."""
     settings.ARCHIVE_RANKED_MATCHES = 10
     belousov = f.make_person(name="Andrei Belousov")
     day = datetime.date
