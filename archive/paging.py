@@ -55,6 +55,25 @@ class BoundedPaginator(Paginator):
         return len(rows)
 
 
+class RowsByIds:
+    """The rows of `queryset` with these ids, in the ids' order, as a sequence a paginator
+    slices: each page reads its own rows by primary key. (Asked for a page of rows by
+    ids *and* ordered by date, PostgreSQL walked the whole date index looking for them,
+    70 ms at a million articles, when the ids were not among the newest articles.)"""
+
+    def __init__(self, queryset, ids):
+        self.queryset, self.ids = queryset, list(ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, page):
+        """The rows of a slice of the ids (what Paginator asks for)."""
+        ids = self.ids[page]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def planner_estimate(queryset):
     """PostgreSQL's estimate of the rows `queryset` returns, from EXPLAIN (no execution)."""
     plan = queryset.order_by().explain(format="json")

@@ -438,9 +438,8 @@ class ArticleQuerySet(models.QuerySet):
     def ranked(self, search, among=None):
         """Best first by weighted relevance (title A above lead and names B above body C),
         among `among` (ids), by default the newest of these articles (see `ranked_matches`)."""
-        candidates = self.model.objects.listing().filter(
-            pk__in=self.newest() if among is None else among
-        )
+        among = Q(pk__in=self.newest()) if among is None else Q(pk__any=among)
+        candidates = self.model.objects.listing().filter(among)
         return candidates.annotate(
             rank=SearchRank(F("search_vector"), search.by_language())
         ).order_by("-rank", *NEWEST_FIRST)

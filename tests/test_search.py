@@ -1,13 +1,17 @@
 """Search: query syntax, ranking, names in every spelling, safe highlighting."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from archive import filters
 from archive.curation import reject
 from archive.models import Article, Mention
 from archive.names import people_named, similar_names
+from archive.paging import RowsByIds
 from archive.search import (
     MARK_OFF,
     MARK_ON,
@@ -375,6 +379,20 @@ def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
     for page in (1, 2, 3):
         shown = client.get("/search/", {"q": "drills", "sort": "newest", "page": page})
         assert shown.context["articles"] == newest[(page - 1) * 20 : page * 20]
+
+
+def test_a_page_of_rows_by_ids_reads_only_its_own_rows_in_the_ids_order(db):
+    articles = [make_article(title=f"Report {n}") for n in range(6)]
+    ids = [articles[n].pk for n in (4, 0, 5, 2, 1, 3)]
+    rows = RowsByIds(Article.objects.all(), ids)
+    assert len(rows) == 6
+    with CaptureQueriesContext(connection) as captured:
+        page = rows[2:5]
+    assert [row.pk for row in page] == ids[2:5]
+    assert len(captured) == 1
+    read = {int(n) for n in re.findall(r"\b\d+\b", captured[0]["sql"])}
+    assert set(ids[2:5]) <= read
+    assert not read & set(ids[:2] + ids[5:])
 
 
 @pytest.fixture

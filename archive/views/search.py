@@ -7,7 +7,7 @@ from archive import names
 from archive.exports import ArticleExport
 from archive.filters import ArticleSearchFilter
 from archive.models import Article
-from archive.paging import BoundedPaginator
+from archive.paging import BoundedPaginator, RowsByIds
 from archive.search import MAX_NEAR_DISTANCE, MAX_QUERY_LENGTH, NEWEST_FIRST
 from archive.views.mixins import ExportMixin, SectionMixin
 from archive.visibility import shown
@@ -75,8 +75,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
         """Newest first, a page within the sample (the newest matches, in this order) is
         read from its ids instead of by running the search again."""
         if self.filterset.sort == "newest" and self._within_sample(page_size):
-            ids = self.filterset.sample().ids
-            queryset = self.get_queryset().filter(pk__any=ids).order_by(*NEWEST_FIRST)
+            queryset = RowsByIds(self.get_queryset(), self.filterset.sample().ids)
         return super().paginate_queryset(queryset, page_size)
 
     def _within_sample(self, page_size):
