@@ -55,7 +55,7 @@ UNWINDOWED = 8
 # search, which reads this share of the first one's matches (and NEAR candidates).
 OTHER_VALUES_SAMPLE = 0.25
 # How many of the newest articles holding both words of a NEAR search are read for it.
-NEAR_CANDIDATES = 5000
+NEAR_CANDIDATES = 2000
 CHOICES_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
