@@ -54,8 +54,11 @@ UNWINDOWED = 8
 # A selected facet's other values are counted in a sample without that filter: a second
 # search, which reads this share of the first one's matches (and NEAR candidates).
 OTHER_VALUES_SAMPLE = 0.25
-# How many of the newest articles holding both words of a NEAR search are read for it.
-NEAR_CANDIDATES = 2000
+# How many of the newest articles holding every word of a phrase or NEAR search are read,
+# at most, for the word positions in their search vectors (ArticleSearchFilter.sample).
+POSITION_CANDIDATES = 2000
+# Each further batch of them holds this many times what is missing by the share matched.
+POSITION_BATCH_MARGIN = 1.2
 CHOICES_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
@@ -264,7 +267,9 @@ class Sample:
     ids: list
     complete: bool  # the ids are every article selected, not only the newest of them
     estimate: int | None = None  # the planner's estimate of every article selected
-    near_candidates: int | None = None  # a NEAR search: the articles read for it, if not all
+    # A phrase or NEAR search whose candidates ran out before the sample was full: how many
+    # of the newest articles holding its words were read for it.
+    position_candidates: int | None = None
 
 
 @dataclass
@@ -402,22 +407,32 @@ class ArticleSearchFilter(ArticleOutletFilter):
                 ids, estimate = self._newest_ids(without, self.search, size + 1)
                 samples[without] = Sample(ids[:size], len(ids) <= size, estimate)
             else:
-                candidates = max(1, int(share * NEAR_CANDIDATES))
-                samples[without] = self._near_sample(relaxed, without, size, candidates)
+                candidates = max(1, int(share * POSITION_CANDIDATES))
+                samples[without] = self._positional_sample(relaxed, without, size, candidates)
         return samples[without]
 
-    def _near_sample(self, relaxed, without, size, candidates):
-        """NEAR needs each candidate's vector for word positions, and two common words are
-        near each other in few of the many articles holding both: the sample is the NEAR
-        matches among the newest `candidates` articles the search `relaxed` (NEAR as plain
-        AND) selects, complete only when those are all of them."""
+    def _positional_sample(self, relaxed, without, size, candidates):
+        """Word positions (a phrase's words in order, NEAR's distance) are in each article's
+        search vector, not in the GIN index, so every candidate the index finds costs a read
+        of its vector (about 10 µs), and a phrase of common words may be in few of the many
+        articles holding them all (30 s for one in none of 880,000). The sample is the
+        matches among the newest `candidates` articles the search `relaxed` (every word
+        anywhere) selects, checked newest first in batches until it is full: complete only
+        when those are every candidate and every match."""
         newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1)
-        matching = Article.objects.filter(pk__any=newest_ids[:candidates])
-        newest = matching.matching(self.search).order_by(*NEWEST_FIRST)
-        ids = list(newest.values_list("pk", flat=True)[: size + 1])
-        complete = len(newest_ids) <= candidates and len(ids) <= size
-        read = None if complete else min(len(newest_ids), candidates)
-        return Sample(ids[:size], complete, None, near_candidates=read)
+        pool = newest_ids[:candidates]
+        ids, checked = [], 0
+        while checked < len(pool) and len(ids) <= size:
+            missing = size + 1 - len(ids)
+            share = len(ids) / checked if checked else 1
+            wanted = int(POSITION_BATCH_MARGIN * missing / share) + 1 if share else len(pool)
+            batch = pool[checked : checked + wanted]
+            matching = Article.objects.filter(pk__any=batch).matching(self.search)
+            ids += matching.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+            checked += len(batch)
+        ran_out = len(newest_ids) > candidates and len(ids) <= size
+        complete = len(newest_ids) <= candidates and checked == len(pool) and len(ids) <= size
+        return Sample(ids[:size], complete, None, position_candidates=checked if ran_out else None)
 
     def _newest_ids(self, without, search, wanted):
         """([ids], planner's estimate): the `wanted` newest articles that `search` and the

@@ -246,20 +246,14 @@ class ArticleSearch:
         )
 
     def without_positions(self):
-        """The same search with each `a NEAR/n b` as `a b` (both anywhere), which the GIN
-        index answers without reading a vector: every match of the search is among its
-        matches. None when the search has no NEAR."""
-        if not any(isinstance(clause, Near) for group in self.groups for clause in group):
-            return None
+        """The same search with each phrase as its words and each `a NEAR/n b` as `a b`, all
+        anywhere, which the GIN index answers without reading a vector (an excluded phrase
+        is left out): every match of the search is among its matches. None when the search
+        needs no word positions."""
         groups = tuple(
-            tuple(
-                term
-                for clause in group
-                for term in ((clause.left, clause.right) if isinstance(clause, Near) else (clause,))
-            )
-            for group in self.groups
+            tuple(term for clause in group for term in _anywhere(clause)) for group in self.groups
         )
-        return replace(self, groups=groups)
+        return None if groups == self.groups else replace(self, groups=groups)
 
     @property
     def as_name(self):
@@ -324,6 +318,18 @@ class ArticleSearch:
 
     def __str__(self):
         return " OR ".join(" ".join(str(clause) for clause in group) for group in self.groups)
+
+
+def _anywhere(clause):
+    """Terms that match wherever `clause` does, their words in any order and at any distance."""
+    if isinstance(clause, Near):
+        return [*_anywhere(clause.left), *_anywhere(clause.right)]
+    tokens = _tokens(clause.text)
+    if not clause.phrase or len(tokens) < 2:
+        return [clause]
+    if clause.excluded:
+        return []  # leaving out an exclusion only widens the search
+    return [Term(token) for token in tokens]
 
 
 def _clean(text):

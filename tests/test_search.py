@@ -2,13 +2,16 @@
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from archive import filters
 from archive.curation import reject
+from archive.filters import ArticleSearchFilter
 from archive.models import Article, Mention
 from archive.names import people_named, similar_names
 from archive.paging import RowsByIds
@@ -410,27 +413,63 @@ def near_archive(db):
     return rows[::-1]
 
 
+POSITIONAL = ["naval NEAR/1 drills", '"naval drills"']
+# The ids of a batch of candidates whose search vectors a query reads.
+CANDIDATE_IDS = re.compile(r"\"id\" = ANY\('\{([0-9,]+)\}'.*search_vector", re.S)
+
+
+@pytest.mark.parametrize("query", POSITIONAL)
 @pytest.mark.parametrize("candidates", [4, 12, 29, 30, 1000])
-def test_a_near_sample_is_the_newest_matches_among_the_candidates_read(
-    client, near_archive, monkeypatch, candidates
+def test_a_positional_sample_is_the_newest_matches_among_the_candidates_read(
+    client, near_archive, monkeypatch, candidates, query
 ):
-    """NEAR is checked in the newest `candidates` articles holding both words: the sample is
-    exactly the NEAR matches among them (so the newest matches), complete only when every
-    candidate was read, and the page says how far it looked."""
-    monkeypatch.setattr(filters, "NEAR_CANDIDATES", candidates)
-    page = client.get("/search/", {"q": "naval NEAR/1 drills"})
+    """A phrase or NEAR is checked in the newest `candidates` articles holding its words:
+    the sample is exactly the matches among them (so the newest matches), complete only
+    when every candidate was read, and the page says how far it looked."""
+    monkeypatch.setattr(filters, "POSITION_CANDIDATES", candidates)
+    page = client.get("/search/", {"q": query})
     sample = page.context["filter"].sample()
     read = near_archive[:candidates]
     assert sample.ids == [article.pk for article, near in read if near]
     assert sample.complete == (candidates >= 30)
-    note = f"NEAR was checked in the {candidates} newest articles that hold both words"
+    note = (
+        f"Word order and distance (phrases, NEAR) were checked in the {candidates} newest "
+        "articles that hold all the words"
+    )
     assert (note in page.content.decode()) == (candidates < 30)
-    newest = client.get("/search/", {"q": "naval NEAR/1 drills", "sort": "newest"})
+    newest = client.get("/search/", {"q": query, "sort": "newest"})
     assert newest.context["articles"] == [article for article, near in near_archive if near]
 
 
-def test_without_positions_turns_near_into_both_words_anywhere():
-    search = ArticleSearch.parse('"joint exercises" NEAR/2 chin* OR Belousov')
+@pytest.mark.parametrize("query", POSITIONAL)
+@pytest.mark.parametrize("size", [1, 2, 5, 9, 10])
+def test_a_positional_sample_stops_reading_candidates_once_it_is_full(
+    near_archive, settings, monkeypatch, query, size
+):
+    """Candidates are checked newest first in batches sized by the share matched so far: a
+    sample that fills up early reads fewer vectors than the candidates, and is still exactly
+    the newest matches; it is not complete, but the candidates did not run out."""
+    monkeypatch.setattr(filters, "POSITION_CANDIDATES", 30)
+    settings.ARCHIVE_RANKED_MATCHES = size
+    filterset = ArticleSearchFilter(QueryDict(urlencode({"q": query})), queryset=Article.objects)
+    with CaptureQueriesContext(connection) as captured:
+        sample = filterset.sample()
+    assert sample.ids == [article.pk for article, near in near_archive if near][:size]
+    assert sample.complete == (size >= 10)
+    assert sample.position_candidates is None
+    batches = [CANDIDATE_IDS.search(query["sql"]) for query in captured]
+    checked = [len(batch.group(1).split(",")) for batch in batches if batch]
+    assert checked and sum(checked) <= 30
+    if size < 9:
+        assert sum(checked) < 30, checked
+
+
+def test_without_positions_turns_phrases_and_near_into_their_words_anywhere():
+    search = ArticleSearch.parse('"joint exercises" NEAR/2 chin* OR Belousov -"naval base"')
     relaxed = search.without_positions()
-    assert str(relaxed) == '"joint exercises" chin* OR Belousov'
-    assert ArticleSearch.parse("Belousov Dong").without_positions() is None
+    assert str(relaxed) == "joint exercises chin* OR Belousov"
+    assert (
+        str(ArticleSearch.parse('"joint drills" navy').without_positions()) == "joint drills navy"
+    )
+    for needs_no_positions in ["Belousov Dong", '"Belousov" Dong', "cooperat* OR -navy drills"]:
+        assert ArticleSearch.parse(needs_no_positions).without_positions() is None

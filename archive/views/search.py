@@ -110,7 +110,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             result_count=count,
             count_estimated=estimated,
             ranked_among=len(sample.ids) if estimated and filterset.sort == "relevance" else None,
-            near_candidates=sample.near_candidates,
+            position_candidates=sample.position_candidates,
             sort=filterset.sort,
             refining=any(
                 value and name not in {"q", "page", "format"}
