@@ -11,6 +11,8 @@ DATABASE_REPLICA_URLS  comma-separated URLs of streaming replicas of DATABASE_UR
                pages read from them (docs/scaling.md).
 DATABASE_REPLICA_RETRY_SECONDS  how long an unreachable replica is left alone; 30.
 DATABASE_WORK_MEM  PostgreSQL work_mem of the archive's connections (default 32MB).
+WEB_STATEMENT_TIMEOUT  seconds a database statement of a web request may run (default 10;
+               0: no limit); commands (imports, exports, migrations) are not limited.
 """
 
 import datetime
@@ -79,6 +81,17 @@ _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c work_mem={DATABASE_WORK_MEM}".strip()
 
 
+# A web request's database statements stop after this many seconds (0: never), so that a
+# search that would read the vectors of most of the archive answers "took too long" rather
+# than hold a worker and the database for a minute (archive/middleware.py).
+try:
+    WEB_STATEMENT_TIMEOUT = float(os.environ.get("WEB_STATEMENT_TIMEOUT", 10))
+except ValueError:
+    WEB_STATEMENT_TIMEOUT = -1.0
+if not 0 <= WEB_STATEMENT_TIMEOUT < float("inf"):
+    raise ImproperlyConfigured("WEB_STATEMENT_TIMEOUT is a number of seconds, 0 for no limit.")
+
+
 def replica_database(url, primary):
     """A streaming replica's settings: its own address, the rest (connection reuse, health
     checks, OPTIONS) as the primary's. A replica that does not answer costs a request at
@@ -121,6 +134,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Turns "database unreachable" into a 503 page (templates/503.html) instead of a 500.
     "archive.middleware.DatabaseUnavailableMiddleware",
+    # Bounds each database statement of a request (WEB_STATEMENT_TIMEOUT).
+    "archive.middleware.StatementTimeoutMiddleware",
     # Before sessions and authentication, which then read from the request's database.
     "archive.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
