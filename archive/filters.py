@@ -52,7 +52,7 @@ MAX_WINDOWS = 4
 # sorting a few thousand matches costs less than ANDing them with a date range.
 UNWINDOWED = 8
 # A selected facet's other values are counted in a sample without that filter: a second
-# search, which reads this share of the first one's matches (and NEAR candidates).
+# search, which reads this share of the first one's matches (and phrase or NEAR candidates).
 OTHER_VALUES_SAMPLE = 0.25
 # How many of the newest articles holding every word of a phrase or NEAR search are read,
 # at most, for the word positions in their search vectors (ArticleSearchFilter.sample).
