@@ -126,8 +126,9 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
 
 
 class QuickSelect(forms.Select):
-    """A <select> of named records whose options are written in Python, each value and
-    label escaped.
+    """A <select> (of named records, or of plain choices such as countries) whose options
+    are written in Python, each value and label escaped: Django's own Select took 1.3 ms
+    for each country list of the search form.
 
     Django renders a template per option and builds a model instance per row: 40 ms for
     the 1,200 people, organizations and outlets of every search page. The options here are
@@ -311,10 +312,16 @@ class ArticleSearchFilter(ArticleOutletFilter):
         label="Organization mentioned",
     )
     outlet_country = django_filters.ChoiceFilter(
-        field_name="outlet__country", choices=outlet_countries, label="Outlet's country"
+        field_name="outlet__country",
+        choices=outlet_countries,
+        label="Outlet's country",
+        widget=QuickSelect,
     )
     person_country = django_filters.ChoiceFilter(
-        choices=person_countries, method="filter_person_country", label="Country of people named"
+        choices=person_countries,
+        method="filter_person_country",
+        label="Country of people named",
+        widget=QuickSelect,
     )
     meeting_kind = django_filters.ChoiceFilter(
         choices=Meeting.Kind.choices,
@@ -684,7 +691,9 @@ class PersonFilter(django_filters.FilterSet):
     TENURES = {"current": "now", "past": "in the past, not now"}
 
     q = django_filters.CharFilter(method="filter_name", label="Name")
-    country = django_filters.ChoiceFilter(choices=person_countries, label="Country")
+    country = django_filters.ChoiceFilter(
+        choices=person_countries, label="Country", widget=QuickSelect
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices, method="filter_role", label="Role")
     tenure = django_filters.ChoiceFilter(
         choices=list(TENURES.items()), method="filter_tenure", label="Held", empty_label="ever"
@@ -720,7 +729,9 @@ class PersonFilter(django_filters.FilterSet):
 
 class OutletFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Outlet.Kind.choices, label="Kind")
-    country = django_filters.ChoiceFilter(choices=outlet_countries, label="Country")
+    country = django_filters.ChoiceFilter(
+        choices=outlet_countries, label="Country", widget=QuickSelect
+    )
 
     class Meta:
         model = Outlet
@@ -739,10 +750,13 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=shown(Person.objects), method="filter_participant", label="Participant"
     )
     country = django_filters.ChoiceFilter(
-        choices=person_countries, method="filter_country", label="Country"
+        choices=person_countries, method="filter_country", label="Country", widget=QuickSelect
     )
     with_country = django_filters.ChoiceFilter(
-        choices=person_countries, method="filter_country", label="Meeting with country"
+        choices=person_countries,
+        method="filter_country",
+        label="Meeting with country",
+        widget=QuickSelect,
     )
     meeting_format = django_filters.ChoiceFilter(
         field_name="format", choices=Meeting.Format.choices, label="Format"
