@@ -12,11 +12,16 @@ _identifier = py3langid.langid.LanguageIdentifier.from_model_file(
 )
 _identifier.set_languages(CANDIDATES)
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# The classifier's time grows with the text; a few hundred words tell the language as well
+# as a whole article (the same answer for every fixture at 1,500, 2,000 and 5,000
+# characters; 0.62 -> 0.40 ms a fixture page, the import of the benchmark's shorter
+# documents 2% faster).
+SAMPLE_CHARACTERS = 2000
 
 
 def detect_language(text):
     """An ISO 639-1 code, or "" when the text is too short to tell."""
-    sample = re.sub(r"\s+", " ", text[:5000]).strip()
+    sample = re.sub(r"\s+", " ", text[:SAMPLE_CHARACTERS]).strip()
     letters = sum(map(str.isalpha, sample))
     if letters < 20:
         return ""
