@@ -5,7 +5,8 @@
 Works in a database of its own on the same server (archive_bench_<N> unless --database;
 created when missing and kept between runs; the archive's own database is never touched):
   1. generates the synthetic corpus there when it holds fewer articles (generate_corpus),
-     then VACUUM ANALYZE;
+     then VACUUM ANALYZE (also when an earlier run's rolled-back import left dead rows,
+     which autovacuum would otherwise clean during the timings);
   2. times, in this process, with django.test.Client against the real views (the whole
      response: middleware, queries, templates), after a warm-up pass:
      - the search page for a fixed mix (search_mix.py): 8 query shapes, each without a
@@ -66,7 +67,9 @@ def summary(samples):
 
 def prepare_database(server_url, name, articles, seed, workers):
     """Create the database if needed, migrate it, and generate the corpus when it holds
-    fewer articles; VACUUM ANALYZE after generating (or if it was never vacuumed)."""
+    fewer articles; VACUUM ANALYZE after generating, if it was never vacuumed, or if an
+    earlier run's rolled-back import left dead rows: autovacuum would otherwise clean them
+    during the timings (a minute or more of one core, with the years' search indexes)."""
     import psycopg
 
     with psycopg.connect(server_url, autocommit=True) as connection:
@@ -82,6 +85,9 @@ def prepare_database(server_url, name, articles, seed, workers):
             "SELECT coalesce(last_vacuum, last_autovacuum) IS NOT NULL "
             "FROM pg_stat_user_tables WHERE relname = 'archive_article'"
         ).fetchone()[0]
+        dead_rows = connection.execute(
+            "SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables"
+        ).fetchone()[0]
     generated = None
     if stored < articles:
         print(f"{name}: {stored:,} articles; generating {articles:,}", flush=True)
@@ -92,7 +98,7 @@ def prepare_database(server_url, name, articles, seed, workers):
         subprocess.run(command, env=env, check=True)
         generated = time.perf_counter() - started
     vacuum = None
-    if generated is not None or not vacuumed:
+    if generated is not None or not vacuumed or dead_rows:
         started = time.perf_counter()
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("VACUUM (ANALYZE)")
