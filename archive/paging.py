@@ -70,7 +70,7 @@ class RowsByIds:
     def __getitem__(self, page):
         """The rows of a slice of the ids (what Paginator asks for)."""
         ids = self.ids[page]
-        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        rows = {row.pk: row for row in self.queryset.filter(pk__any=ids)}
         return [rows[pk] for pk in ids if pk in rows]
 
 
