@@ -1,6 +1,7 @@
 """Every page: content, filters, bad parameters, and a fixed number of queries."""
 
 import datetime
+import itertools
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive import filters
-from archive.models import Article, Meeting, ReviewStatus
+from archive.models import Article, Meeting, Outlet, Person, ReviewStatus
 from archive.search import MAX_QUERY_LENGTH
 from archive.views import people
 from tests import factories as f
@@ -780,7 +781,7 @@ def add_fillers(outlet, body, count=3000, russian_every=0):
             title=f"Filler {n}",
             body=body.format(n=n),
             raw_text="filler",
-            content_hash=f"filler-{n}",
+            content_hash=f"filler-{outlet.slug}-{n}",
             outlet=outlet,
             language="ru" if russian_every and n % russian_every == 0 else "en",
             published_date=datetime.date(2000 + n % 25, 1 + n % 12, 1),
@@ -833,6 +834,89 @@ def test_each_language_is_matched_by_its_own_index_alone(
         assert re.search(r"article_search_\d{4}_ru", plan), plan
         filters_lines = [line for line in plan.splitlines() if "Filter:" in line]
         assert not any("@@" in line for line in filters_lines), plan
+
+
+def without_filter_indexes():
+    """Drop (for this test's transaction) the indexes of the outlet, people and
+    organizations alone. At this size, reading an outlet's few articles of a year through
+    them is the better plan; without them the plans show which conditions a year's search
+    index can take itself."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no DROP with pending FK checks
+        for name in (
+            "article_outlet_newest",
+            "archive_article_outlet_id_44589b36",
+            "article_person_ids",
+            "article_organization_ids",
+        ):
+            cursor.execute(f"DROP INDEX {name}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def index_conditions(plan, index_pattern):
+    """The Index Cond lines of the bitmap scans of indexes matching `index_pattern`."""
+    lines = plan.splitlines()
+    return [
+        after.strip()
+        for line, after in itertools.pairwise(lines)
+        if re.search(rf"Bitmap Index Scan on {index_pattern}\b", line) and "Index Cond" in after
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "condition"),
+    [
+        ("/search/?q=talks&outlet=tass", "outlet_id = '{outlet}'::bigint"),
+        ("/search/?q=talks&person=dong-jun", "person_ids @> '{{{person}}}'::bigint[]"),
+        ("/search/?q=talks&organization=china-mnd", "organization_ids @>"),
+    ],
+)
+def test_a_years_index_answers_the_filters_it_holds(
+    client, crowded_archive, monkeypatch, url, condition
+):
+    """Each year's search index holds the outlet, people and organizations, so a filtered
+    search's matches of a year come from that index alone, the filter among its conditions,
+    not ANDed with the outlet's or the person's every article."""
+    monkeypatch.setattr(filters, "UNWINDOWED", 0)
+    add_fillers(crowded_archive.global_times, "Routine talks number {n} on naval logistics.")
+    without_filter_indexes()
+    condition = condition.format(
+        outlet=Outlet.objects.get(slug="tass").pk, person=Person.objects.get(slug="dong-jun").pk
+    )
+    searches = [plan for sql, plan in plans(url, client) if "@@" in sql]
+    by_year = [plan for plan in searches if re.search(r"article_search_\d{4}_other", plan)]
+    assert by_year, searches
+    for plan in by_year:
+        conditions = index_conditions(plan, r"article_search_\d{4}_(other|ru)")
+        assert conditions and all(condition in line for line in conditions), plan
+
+
+def test_a_names_mentions_of_a_year_come_from_that_years_indexes(
+    client, crowded_archive, monkeypatch
+):
+    """A name search reads the articles mentioning the person year by year from each
+    year's two search indexes (which hold person_ids), not from the person's every article
+    in the whole archive's index of people."""
+    monkeypatch.setattr(filters, "UNWINDOWED", 0)
+    add_fillers(crowded_archive.global_times, "Routine talks number {n} on naval logistics.")
+    without_filter_indexes()
+    mentions = [
+        plan
+        for sql, plan in plans("/search/?q=Andrei+Belousov&outlet=tass", client)
+        # a window of one year (the newest, open-ended, has no index of its own)
+        if 'person_ids" &&' in sql and "@@" not in sql and 'published_date" <' in sql
+    ]
+    # The years holding articles; of the others (1999 here) PostgreSQL reads the date index,
+    # and of Russian articles, too few here, the language index.
+    from_year_index = [
+        plan
+        for plan in mentions
+        if any(
+            "person_ids &&" in line and "outlet_id" in line
+            for line in index_conditions(plan, r"article_search_\d{4}_other")
+        )
+    ]
+    assert len(from_year_index) >= 10, mentions
 
 
 def test_a_search_filtered_by_person_ands_the_people_index_with_the_texts(client, crowded_archive):

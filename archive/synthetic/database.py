@@ -452,7 +452,7 @@ def _search_indexes():
     return [
         index
         for index in Article._meta.indexes
-        if isinstance(index, GinIndex) and index.fields == ["search_vector"]
+        if isinstance(index, GinIndex) and index.fields[0] == "search_vector"
     ]
 
 
