@@ -836,11 +836,11 @@ def test_each_language_is_matched_by_its_own_index_alone(
         assert not any("@@" in line for line in filters_lines), plan
 
 
-def without_filter_indexes():
+def without_filter_indexes(*others):
     """Drop (for this test's transaction) the indexes of the outlet, people and
-    organizations alone. At this size, reading an outlet's few articles of a year through
-    them is the better plan; without them the plans show which conditions a year's search
-    index can take itself."""
+    organizations alone, and the `others`. At this size, reading an outlet's few articles
+    of a year through them is the better plan; without them the plans show which
+    conditions a year's search index can take itself."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no DROP with pending FK checks
         for name in (
@@ -848,6 +848,7 @@ def without_filter_indexes():
             "archive_article_outlet_id_44589b36",
             "article_person_ids",
             "article_organization_ids",
+            *others,
         ):
             cursor.execute(f"DROP INDEX {name}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -891,6 +892,9 @@ def test_a_years_index_answers_the_filters_it_holds(
         assert conditions and all(condition in line for line in conditions), plan
 
 
+YEAR_WINDOW = r'"published_date" >= \'\d{4}-01-01\'::date AND "archive_article"\."published_date" <'
+
+
 def test_a_names_mentions_of_a_year_come_from_that_years_indexes(
     client, crowded_archive, monkeypatch
 ):
@@ -899,24 +903,21 @@ def test_a_names_mentions_of_a_year_come_from_that_years_indexes(
     in the whole archive's index of people."""
     monkeypatch.setattr(filters, "UNWINDOWED", 0)
     add_fillers(crowded_archive.global_times, "Routine talks number {n} on naval logistics.")
-    without_filter_indexes()
+    # The date indexes too: a server may price walking a year of this small archive lower.
+    without_filter_indexes("article_newest", "article_oldest")
     mentions = [
-        plan
+        (sql, plan)
         for sql, plan in plans("/search/?q=Andrei+Belousov&outlet=tass", client)
-        # a window of one year (the newest, open-ended, has no index of its own)
-        if 'person_ids" &&' in sql and "@@" not in sql and 'published_date" <' in sql
+        # windows of one year (the newest and the oldest, open-ended, have no index of a year)
+        if 'person_ids" &&' in sql and "@@" not in sql and re.search(YEAR_WINDOW, sql)
     ]
-    # The years holding articles; of the others (1999 here) PostgreSQL reads the date index,
-    # and of Russian articles, too few here, the language index.
-    from_year_index = [
-        plan
-        for plan in mentions
-        if any(
-            "person_ids &&" in line and "outlet_id" in line
-            for line in index_conditions(plan, r"article_search_\d{4}_other")
-        )
-    ]
-    assert len(from_year_index) >= 10, mentions
+    assert mentions
+    for sql, plan in mentions:
+        # The outlet facet's own sample leaves the outlet out. (Of Russian articles, too few
+        # here, PostgreSQL may read the language's index.)
+        wanted = ["person_ids &&", *(["outlet_id"] if '"outlet_id" =' in sql else [])]
+        conditions = index_conditions(plan, r"article_search_\d{4}_other")
+        assert any(all(w in line for w in wanted) for line in conditions), plan
 
 
 def test_a_search_filtered_by_person_ands_the_people_index_with_the_texts(client, crowded_archive):
