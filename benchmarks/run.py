@@ -81,13 +81,11 @@ def prepare_database(server_url, name, articles, seed, workers):
     subprocess.run([*MANAGE, "migrate", "--no-input", "-v", "0"], env=env, check=True)
     with psycopg.connect(url, autocommit=True) as connection:
         stored = connection.execute("SELECT count(*) FROM archive_article").fetchone()[0]
-        vacuumed = connection.execute(
-            "SELECT coalesce(last_vacuum, last_autovacuum) IS NOT NULL "
-            "FROM pg_stat_user_tables WHERE relname = 'archive_article'"
-        ).fetchone()[0]
-        dead_rows = connection.execute(
-            "SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables"
-        ).fetchone()[0]
+        vacuumed, dead_rows = connection.execute(
+            "SELECT coalesce(bool_or(relname = 'archive_article' "
+            "AND coalesce(last_vacuum, last_autovacuum) IS NOT NULL), false), "
+            "coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables"
+        ).fetchone()
     generated = None
     if stored < articles:
         print(f"{name}: {stored:,} articles; generating {articles:,}", flush=True)
