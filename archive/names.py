@@ -7,9 +7,17 @@ names and aliases of people and organizations, which the GIN trigram indexes ser
 """
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Value
+from django.db.models.lookups import Exact
 
-from archive.models import Organization, OrganizationAlias, Person, PersonAlias, ReviewStatus
+from archive.models import (
+    Organization,
+    OrganizationAlias,
+    Person,
+    PersonAlias,
+    ReviewStatus,
+    folded,
+)
 from archive.visibility import shown
 
 SUGGESTION_LIMIT = 3
@@ -21,14 +29,17 @@ def _as_name(text):
 
 
 def people_named(text):
-    """People whose name or an alias equals `text`, ignoring case, accents and quotes."""
+    """People whose name or an alias equals `text`, ignoring case, accents and quotes
+    (through the indexes of the folded names)."""
     name = _as_name(text)
     if not name:
         return Person.objects.none()
-    alias = PersonAlias.objects.filter(person=OuterRef("pk"), name__unaccent__iexact=name)
+    same_name = Exact(folded("name"), folded(Value(name)))
+    by_name = Person.objects.filter(same_name).values("pk").order_by()
+    by_alias = PersonAlias.objects.filter(same_name).values("person_id").order_by()
     return (
         shown(Person.objects)
-        .filter(Q(name__unaccent__iexact=name) | Exists(alias))
+        .filter(pk__in=by_name.union(by_alias, all=True))
         .prefetch_related("aliases")
         .order_by("name")
     )
