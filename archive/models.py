@@ -19,6 +19,12 @@ from django.urls import reverse
 from archive.search import ArticleQuerySet, article_search_vector
 
 
+def id_array(ids):
+    """Integers as one PostgreSQL array literal, to be cast (`%s::bigint[]`): psycopg
+    would otherwise check each element's text for quoting (0.4 ms a thousand ids)."""
+    return "{" + ",".join(str(int(item)) for item in ids) + "}"
+
+
 @models.Field.register_lookup
 class AnyOf(models.Lookup):
     """`field__any=ids`: `field = ANY(%s)` with the list sent as one array parameter.
@@ -34,10 +40,7 @@ class AnyOf(models.Lookup):
     def get_db_prep_lookup(self, value, connection):
         db_type = self.lhs.output_field.db_type(connection)
         if db_type in self.INTEGER_TYPES:
-            # Integers are sent as one array literal: psycopg would otherwise check each
-            # element's text for quoting (0.4 ms a thousand ids, several times a search).
-            literal = "{" + ",".join(str(int(item)) for item in value) + "}"
-            return f"%s::{db_type}[]", [literal]
+            return f"%s::{db_type}[]", [id_array(value)]
         return "%s", [list(value)]
 
     def as_sql(self, compiler, connection):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
 
-from archive import filters
+from archive import curation, filters
 from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter, QuickSelect
 from archive.models import Article, Meeting, Person
 from tests import factories as f
@@ -41,6 +41,46 @@ def test_person_country_facet_counts_articles_not_mentions(archive_world):
     f.make_mention(article, archive_world.shoigu, "Shoigu")
     facets = {facet.name: facet for facet in search("q=Gerasimov").facets()}
     assert {v.value: v.count for v in facets["person_country"].values} == {"RU": 1}
+
+
+def test_facets_count_each_article_once_and_leave_rejected_records_out():
+    tass = f.make_outlet(name="TASS", slug="tass", country="RU")
+    unplaced = f.make_outlet(name="Somewhere", slug="somewhere", country="")
+    gerasimov = f.make_person(name="Valery Gerasimov", country="RU")
+    shoigu = f.make_person(name="Sergei Shoigu", country="RU")
+    dong = f.make_person(name="Dong Jun", country="CN")
+    ministry = f.make_organization(name="Ministry of National Defense", slug="china-mnd")
+    body = "Gerasimov met Dong Jun of the Ministry of National Defense. Shoigu was there."
+    first = f.make_article(title="Drills one", body=body, outlet=tass)
+    second = f.make_article(title="Drills two", body=body, outlet=unplaced, language="ru")
+    for article in (first, second):
+        for person in (gerasimov, shoigu, dong):
+            f.make_mention(article, person, person.name.split()[-1])
+    f.make_mention(first, gerasimov, "Gerasimov", start=0, end=9)  # named twice, counted once
+    f.make_mention(first, ministry)
+    f.make_meeting([gerasimov, dong], [first, second], kind=Meeting.Kind.TALKS)
+    f.make_meeting([gerasimov, dong], [first], kind=Meeting.Kind.TALKS)
+    rejected = f.make_meeting([gerasimov], [second], kind=Meeting.Kind.VISIT)
+    curation.reject(Meeting.objects.filter(pk=rejected.pk))
+    curation.reject(Person.objects.filter(pk=shoigu.pk))
+
+    counts = filters.facet_counts([first.pk, second.pk])
+
+    assert counts["outlet"] == [("somewhere", "Somewhere", 1), ("tass", "TASS", 1)]
+    assert counts["outlet_country"] == [("RU", "RU", 1)]
+    assert counts["language"] == [("en", "English", 1), ("ru", "Russian", 1)]
+    assert counts["person"] == [
+        (dong.slug, "Dong Jun", 2),
+        (gerasimov.slug, "Valery Gerasimov", 2),
+    ]
+    assert counts["person_country"] == [("CN", "CN", 2), ("RU", "RU", 2)]
+    assert counts["organization"] == [("china-mnd", "Ministry of National Defense", 1)]
+    assert counts["meeting_kind"] == [("talks", "talks", 2)]
+    only_outlets = filters.facet_counts([first.pk, second.pk], only="outlet")
+    assert only_outlets["language"] and not only_outlets["person"]
+    assert not only_outlets["meeting_kind"]
+    only_kinds = filters.facet_counts([first.pk], only="meeting_kind")
+    assert only_kinds["meeting_kind"] == [("talks", "talks", 1)] and not only_kinds["outlet"]
 
 
 def test_an_invalid_query_matches_nothing_instead_of_everything(archive_world):
