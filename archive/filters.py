@@ -676,9 +676,11 @@ def _facet_count_sql(ids, only):
         ]
     if only != "meeting_kind" and only not in OUTLET_FACETS:
         parts += [
-            """SELECT 'person', slug, name, count(*) FROM named GROUP BY id, slug, name""",
-            """SELECT 'person_country', country, country, count(DISTINCT article_id)
-                FROM named WHERE country <> '' GROUP BY country""",
+            f"""SELECT 'person', p.slug, p.name, n FROM {person} p
+                JOIN (SELECT id, count(*) AS n FROM named GROUP BY id) c ON c.id = p.id""",
+            """SELECT 'person_country', country, country, count(*) FROM (
+                SELECT DISTINCT article_id, country FROM named WHERE country <> '') c
+                GROUP BY country""",
             f"""SELECT 'organization', g.slug, g.name, count(DISTINCT sample.id)
                 FROM sample CROSS JOIN unnest(sample.organization_ids) AS o(id)
                 JOIN {organization} g ON g.id = o.id GROUP BY g.id""",
@@ -695,7 +697,7 @@ def _facet_count_sql(ids, only):
             SELECT id, outlet_id, language, person_ids, organization_ids FROM {article}
             WHERE id = ANY(%(ids)s::bigint[])
         ), named AS (
-            SELECT DISTINCT sample.id AS article_id, p.id, p.slug, p.name, p.country
+            SELECT DISTINCT sample.id AS article_id, p.id, p.country
             FROM sample CROSS JOIN unnest(sample.person_ids) AS mentioned(id)
             JOIN {person} p ON p.id = mentioned.id AND p.review_status <> %(rejected)s
         )
