@@ -422,6 +422,11 @@ def test_person_page_ranks_who_they_met_most_and_lists_meetings_newest_first(cli
     assert places == ["Echo", "Charlie", "Bravo", "Alpha"]
     assert response.context["meeting_count"] == 4
 
+    monkeypatch.setattr(people, "COUNTERPARTS_SHOWN", 2)  # the cut falls between a tie
+    response = client.get(host.get_absolute_url())
+    counterparts = [(p.name, p.meetings_together) for p in response.context["counterparts"]]
+    assert counterparts == [("Often Met", 3), ("Alpha Tied", 2)]
+
 
 @pytest.mark.parametrize("url", ["/people/nobody/", "/people/nobody/feed/"])
 def test_unknown_person_is_not_found(client, url):

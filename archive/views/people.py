@@ -24,7 +24,7 @@ from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, shown
 
 ARTICLES_SHOWN = 20
 QUOTES_SHOWN = 20
-MEETINGS_SHOWN = 50
+MEETINGS_SHOWN = 20
 # Mentions of a person an article holds, at most, for most articles: full name, surname, title.
 MENTIONS_AN_ARTICLE = 3
 COUNTERPARTS_SHOWN = 10
@@ -173,20 +173,25 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
 
 
 def _counterparts(person, meeting_ids):
-    """The people most often at `meeting_ids` besides `person`, each with
-    `meetings_together`: counted over participations (index-only), then named."""
+    """The COUNTERPARTS_SHOWN people most often at `meeting_ids` besides `person`, each
+    with `meetings_together`: counted in the database (index-only over the
+    participations), then only those who make the cut are read, ties included.
+    (The ids go as a set: Django walks a list element by element before the lookup sees
+    it, 3 ms for a minister's 6,000 meetings.)"""
     together = dict(
         shown(Participation.objects)
-        .filter(meeting_id__any=meeting_ids)
+        .filter(meeting_id__any=frozenset(meeting_ids), person__in=shown(Person.objects))
         .exclude(person=person)
         .values_list("person_id")
         .annotate(meetings=Count("meeting"))  # one participation per person and meeting
         .order_by()
     )
-    people = shown(Person.objects).filter(pk__any=list(together)).only("name", "slug", "country")
+    counts = sorted(together.values(), reverse=True)[:COUNTERPARTS_SHOWN]
+    cut = [pk for pk, n in together.items() if counts and n >= counts[-1]]
+    people = Person.objects.filter(pk__any=cut).only("name", "slug", "country")
     for other in people:
         other.meetings_together = together[other.pk]
-    return sorted(people, key=lambda other: (-other.meetings_together, other.name))[
+    return sorted(people, key=lambda other: (-other.meetings_together, other.name, other.pk))[
         :COUNTERPARTS_SHOWN
     ]
 
