@@ -18,7 +18,7 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connections, router
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.forms.models import ModelChoiceIterator
@@ -639,7 +639,8 @@ def facet_counts(ids, only=None):
     """
     counts = {name: [] for name in ArticleSearchFilter.FACETS}
     sql, params = _facet_count_sql(ids, only)
-    with connection.cursor() as cursor:
+    # Read where the ORM's reads go (a replica, with DATABASE_REPLICA_URLS).
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     kinds = dict(Meeting.Kind.choices)

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Q
 from django.http import QueryDict
 
@@ -81,6 +81,21 @@ def test_facets_count_each_article_once_and_leave_rejected_records_out():
     assert not only_outlets["meeting_kind"]
     only_kinds = filters.facet_counts([first.pk], only="meeting_kind")
     assert only_kinds["meeting_kind"] == [("talks", "talks", 1)] and not only_kinds["outlet"]
+
+
+def test_facet_counts_read_where_the_router_sends_reads(monkeypatch, archive_world):
+    """The counts are one raw statement: it must go to the database the router picks for
+    reads (a replica, when there are any), as the ORM's queries do."""
+    asked = []
+    real = router.db_for_read
+
+    def db_for_read(model, **hints):
+        asked.append(model)
+        return real(model, **hints)
+
+    monkeypatch.setattr(router, "db_for_read", db_for_read)
+    counts = filters.facet_counts([archive_world.visit.pk])
+    assert counts["outlet"] and Article in asked
 
 
 def test_an_invalid_query_matches_nothing_instead_of_everything(archive_world):
