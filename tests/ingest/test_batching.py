@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.ingest import places
 from archive.ingest.gazetteer import DEFAULT_GAZETTEER_PATH, Gazetteer
+from archive.ingest.prepare import START_METHOD, Workers
 from archive.ingest.store import Importer, load_gazetteer
 from archive.models import (
     Article,
@@ -345,6 +347,17 @@ def test_worker_processes_prepare_the_same_archive_and_end_with_the_import(tmp_p
     assert multiprocessing.active_children() == []
     assert outcome(results) == alone[0]
     assert snapshot() == alone[1]
+
+
+def _cities_loaded():
+    return places.cities.cache_info().currsize == 1
+
+
+@pytest.mark.skipif(START_METHOD != "fork", reason="only forked workers inherit tables")
+def test_forked_workers_start_with_the_cities_table_loaded():
+    places.cities.cache_clear()
+    with Workers(2, TODAY) as workers:
+        assert workers._executor.submit(_cities_loaded).result()
 
 
 def test_small_input_is_prepared_without_starting_workers(tmp_path):
