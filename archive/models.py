@@ -412,9 +412,14 @@ class Article(Reviewed):
             GinIndex(fields=["person_ids"], name="article_person_ids"),
             GinIndex(fields=["organization_ids"], name="article_organization_ids"),
             # Lists run newest first with undated articles last (archive.search.NEWEST_FIRST);
-            # a plain descending index puts NULLs first and cannot serve that order.
+            # a plain descending index puts NULLs first and cannot serve that order. With
+            # the review status, a list counts its first 10,001 rows (BoundedPaginator)
+            # from the index alone, not from rows a page each (migration 0015).
             models.Index(
-                F("published_date").desc(nulls_last=True), F("id").desc(), name="article_newest"
+                F("published_date").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_newest",
+                include=["review_status"],
             ),
             # Forwards: oldest first, undated last; backwards: Meta.ordering.
             models.Index(fields=["published_date", "id"], name="article_oldest"),
@@ -423,6 +428,7 @@ class Article(Reviewed):
                 F("published_date").desc(nulls_last=True),
                 F("id").desc(),
                 name="article_outlet_newest",
+                include=["review_status"],
             ),
         ]
 
