@@ -825,10 +825,12 @@ def test_each_language_is_matched_by_its_own_index_alone(
     client, crowded_archive, monkeypatch, query
 ):
     """The Russian articles are matched in the Russian configuration and the others in
-    the English one, each through its own index of the year; PostgreSQL does not check
-    the query again against the vector of every row those indexes found. (The Latin
-    spelling normalises alike in both configurations, which PostgreSQL turns into one
-    condition; the Cyrillic one does not.)"""
+    the English one, each through an index of its own language; PostgreSQL does not
+    check the query again against the vector of every row those indexes found. (The
+    Latin spelling normalises alike in both configurations, which PostgreSQL turns into
+    one condition; the Cyrillic one does not. At this size the Russian articles of a
+    year may come from the year's index or the whole archive's, nearly the same cost:
+    which one turned on the statistics earlier tests left.)"""
     monkeypatch.setattr(filters, "UNWINDOWED", 0)
     filler = "Routine report number {n} on naval logistics."
     add_fillers(crowded_archive.global_times, filler, russian_every=10)
@@ -836,7 +838,7 @@ def test_each_language_is_matched_by_its_own_index_alone(
     by_year = [plan for plan in searches if re.search(r"article_search_\d{4}_other", plan)]
     assert by_year, searches
     for plan in by_year:
-        assert re.search(r"article_search_\d{4}_ru", plan), plan
+        assert re.search(r"article_search_(\d{4}_)?ru", plan), plan
         filters_lines = [line for line in plan.splitlines() if "Filter:" in line]
         assert not any("@@" in line for line in filters_lines), plan
 
