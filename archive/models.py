@@ -413,8 +413,9 @@ class Article(Reviewed):
             GinIndex(fields=["organization_ids"], name="article_organization_ids"),
             # Lists run newest first with undated articles last (archive.search.NEWEST_FIRST);
             # a plain descending index puts NULLs first and cannot serve that order. With
-            # the review status, a list counts its first 10,001 rows (BoundedPaginator)
-            # from the index alone, not from rows a page each (migration 0015).
+            # the review status (migration 0016), a list counts its first 10,001 rows
+            # (BoundedPaginator) from the index alone: since migration 0015 each row
+            # fills most of a page.
             models.Index(
                 F("published_date").desc(nulls_last=True),
                 F("id").desc(),
