@@ -19,6 +19,7 @@ from archive.search import (
     MARK_OFF,
     MARK_ON,
     MAX_NEAR_DISTANCE,
+    SEARCH_CONFIGS,
     ArticleSearch,
     QuerySyntaxError,
     render_headline,
@@ -175,6 +176,23 @@ def test_alias_finds_articles_that_mention_the_person():
     make_article(body="The delegation left.")
     search = ArticleSearch.parse("Шойгу").including_people(people_named("Шойгу"))
     assert set(Article.objects.search(search)) == {spelled_out, by_mention_only}
+
+
+def test_a_search_compiles_its_tsquery_once_for_all_its_statements():
+    shoigu = make_person(name="Sergei Shoigu", aliases=["Shoygu", "Шойгу"])
+    article = make_article(title="Shoygu in Minsk", body="Sergei Shoigu met the delegation.")
+    search = ArticleSearch.parse("Shoigu").including_people([shoigu])
+    russian = search.tsquery(SEARCH_CONFIGS["ru"])
+    assert search.tsquery(SEARCH_CONFIGS["ru"]) is russian
+    assert ArticleSearch.parse("Shoigu").including_people([shoigu]).tsquery("archive_russian") is (
+        russian
+    )
+    assert search.tsquery(SEARCH_CONFIGS["en"]) is not russian
+    for _ in range(2):  # the SQL compiled for the first statement serves the next ones
+        assert list(Article.objects.search(search)) == [article]
+        title, _ = Article.objects.filter(pk=article.pk).headlines(search)[article.pk]
+        assert title == f"{MARK_ON}Shoygu{MARK_OFF} in Minsk"
+    assert list(russian.compiled) == [connection.alias]
 
 
 def test_no_phrase_or_proximity_search_spans_two_mentioned_names():
