@@ -461,14 +461,21 @@ class ArticleSearchFilter(ArticleOutletFilter):
         if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted):
             return list(newest[:wanted]), estimate
         filtered = self.narrowed(without, match=False).order_by() if search.people else None
+        others = not self._mentions_a_person_named(without, search)
         ids = []
         for window in self._windows(estimate, wanted, ids, whole_years=bool(search.people)):
             missing = wanted - len(ids)
             if search.people:
-                ids.extend(_newest_naming(filtered.filter(window), search, missing))
+                ids.extend(_newest_naming(filtered.filter(window), search, missing, others))
             else:
                 ids.extend(newest.filter(window)[:missing])
         return ids, estimate
+
+    def _mentions_a_person_named(self, without, search):
+        """Whether the person filter (unless it is `without`) picks a person the search
+        names: then every article it selects matches the search, through the mention."""
+        person = None if without == "person" else self.form.cleaned_data.get("person")
+        return person is not None and person.pk in search.people
 
     def _few_matches(self, search, estimate, bound):
         """Whether the search matches at most `bound` articles, by the planner's estimates
@@ -591,7 +598,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         return f"?{urlencode(params)}"
 
 
-def _newest_naming(articles, search, wanted):
+def _newest_naming(articles, search, wanted, others=True):
     """The `wanted` newest of `articles` (the filters applied, perhaps a window) that a
     search naming people matches, in two queries: the articles that mention them, newest
     first (person_ids is in the row), and every match of the text among the others,
@@ -599,12 +606,15 @@ def _newest_naming(articles, search, wanted):
     once, PostgreSQL walked the date index, or an outlet's, and read the search vector of
     each article not mentioning them (13,000 for a name's 1,000 matches in three months:
     100 to 140 ms; apart, 16 and 50 ms; an outlet's newest thousand mentions of the most
-    named person, 270 ms over seven years)."""
+    named person, 270 ms over seven years). Without `others` (when `articles` all mention
+    one of them), the first query alone."""
     mentioning = search.mentioning()
     # Both languages named, so that a year's two search indexes (which hold person_ids)
     # can answer it.
     newest = articles.filter(mentioning, EVERY_LANGUAGE).order_by(*NEWEST_FIRST)
     rows = list(newest.values_list("published_date", "pk")[:wanted])
+    if not others:
+        return [pk for _, pk in rows]
     naming = articles.filter(search.text_matches()).exclude(mentioning)
     rows += naming.values_list("published_date", "pk")
     rows.sort(key=lambda row: (row[0] is not None, row[0], row[1]), reverse=True)

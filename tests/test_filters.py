@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, router
 from django.db.models import Q
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from archive import curation, filters
 from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter, QuickSelect
@@ -236,6 +237,33 @@ def test_the_sample_reaches_the_years_without_a_search_index_of_their_own(
     sample = search("q=drills").sample()
     assert sample.ids == [ids[date] for date in reversed(dates)]
     assert sample.complete
+
+
+def test_a_name_search_filtered_by_that_person_reads_only_the_mentions(db, settings, monkeypatch):
+    """With the person filter on a person the search names, every article the filter
+    selects matches: over windows, the text is not searched again for other matches."""
+    monkeypatch.setattr(filters, "UNWINDOWED", 0)
+    settings.ARCHIVE_RANKED_MATCHES = 2
+    belousov = f.make_person(name="Andrei Belousov")
+    mentions = []
+    for n in range(3):
+        article = f.make_article(
+            body=f"Andrei Belousov spoke ({n}).", published_date=datetime.date(2024, 1 + n, 1)
+        )
+        f.make_mention(article, belousov)
+        mentions.append(article.pk)
+    named = f.make_article(
+        body="Andrei Belousov arrived.", published_date=datetime.date(2024, 6, 1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_article")
+    filterset = search(f"q=Andrei+Belousov&person={belousov.slug}")
+    with CaptureQueriesContext(connection) as captured:
+        sample = filterset.sample()
+    assert sample.ids == [mentions[2], mentions[1]]
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("EXPLAIN")]
+    assert statements and not any("@@" in sql for sql in statements), statements
+    assert search("q=Andrei+Belousov").sample().ids == [named.pk, mentions[2]]  # without it
 
 
 def test_the_sample_follows_the_filters_and_dates(two_years_of_drills, settings, sampling):
