@@ -84,6 +84,27 @@ def test_facets_count_each_article_once_and_leave_rejected_records_out():
     assert only_kinds["meeting_kind"] == [("talks", "talks", 1)] and not only_kinds["outlet"]
 
 
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction
+def test_facet_counts_read_the_sampled_articles_from_an_index_alone():
+    """The sample's outlets, languages, people and organizations come from the index that
+    includes them (article_facets), not from a page of the table for each article."""
+    person = f.make_person(name="Valery Gerasimov")
+    articles = [f.make_article(title=f"Drills {n}", body="Naval drills.") for n in range(30)]
+    for article in articles:
+        f.make_mention(article, person)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) archive_article")  # pages all visible, as in use
+        sql, params = filters._facet_count_sql([a.pk for a in articles[::3]], None)
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "Index Only Scan using article_facets on archive_article" in plan, plan
+    assert "Heap Fetches: 0" in plan, plan
+
+
 def test_facet_counts_read_where_the_router_sends_reads(monkeypatch, archive_world):
     """The counts are one raw statement: it must go to the database the router picks for
     reads (a replica, when there are any), as the ORM's queries do."""
