@@ -462,14 +462,26 @@ class ArticleSearchFilter(ArticleOutletFilter):
             return list(newest[:wanted]), estimate
         filtered = self.narrowed(without, match=False).order_by() if search.people else None
         others = not self._mentions_a_person_named(without, search)
+        whole_years = bool(search.people) or self._by_mentions(without)
         ids = []
-        for window in self._windows(estimate, wanted, ids, whole_years=bool(search.people)):
+        for window in self._windows(estimate, wanted, ids, whole_years=whole_years):
             missing = wanted - len(ids)
             if search.people:
                 ids.extend(_newest_naming(filtered.filter(window), search, missing, others))
             else:
                 ids.extend(newest.filter(window)[:missing])
         return ids, estimate
+
+    def _by_mentions(self, without):
+        """Whether a filter on the people or organizations mentioned (but `without`) is set.
+
+        A window of a search so filtered must be whole years: given a part of a year,
+        PostgreSQL ANDed the whole archive's person_ids index (74,000 articles for a much
+        named minister) with the dates' index rather than reading that year's search
+        indexes, which hold person_ids and organization_ids (16.5 ms against 4.3 at a
+        million articles, for half a year of a word in 88% of them)."""
+        chosen = self.form.cleaned_data
+        return any(chosen.get(name) not in (None, "") for name in MENTION_FACETS if name != without)
 
     def _mentions_a_person_named(self, without, search):
         """Whether the person filter (unless it is `without`) picks a person the search

@@ -1,6 +1,7 @@
 """FilterSets on their own: facets, combined filters, form messages."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection, router
@@ -240,6 +241,40 @@ def test_a_name_searchs_windows_start_on_the_first_of_a_year(two_years_of_drills
     assert any(start.month != 1 for start in starts(whole_years=False))
     whole = starts(whole_years=True)
     assert whole and all((start.month, start.day) == (1, 1) for start in whole), whole
+
+
+def window_starts(query):
+    """(sample, the first day of each window its statements read)."""
+    with CaptureQueriesContext(connection) as captured:
+        sample = search(query).sample()
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("EXPLAIN")]
+    return sample, [
+        start
+        for sql in statements
+        for start in re.findall(r'"published_date" >= \'(\d{4}-\d\d-\d\d)\'', sql)
+    ]
+
+
+@pytest.mark.parametrize("mentioned", ["person", "organization", "person_country"])
+def test_a_search_filtered_by_mentions_reads_whole_years(
+    two_years_of_drills, settings, monkeypatch, mentioned
+):
+    """Filtered by the people or organizations mentioned, a search's windows are whole
+    years, which that year's search indexes answer (they hold person_ids and
+    organization_ids); the sample is still the newest matches."""
+    monkeypatch.setattr(filters, "UNWINDOWED", 0)
+    settings.ARCHIVE_RANKED_MATCHES = 2
+    person = f.make_person(name="Valery Gerasimov", country="RU")
+    ministry = f.make_organization(name="Ministry of Defence", slug="mod")
+    for article in Article.objects.filter(published_date__isnull=False):
+        f.make_mention(article, person)
+        f.make_mention(article, ministry)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_article")
+    value = {"person": person.slug, "organization": "mod", "person_country": "RU"}[mentioned]
+    sample, starts = window_starts(f"q=drills&{mentioned}={value}")
+    assert sample.ids == newest_matches("drills", 2)
+    assert starts and all(start.endswith("-01-01") for start in starts), starts
 
 
 def test_the_sample_reaches_the_years_without_a_search_index_of_their_own(
