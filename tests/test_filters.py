@@ -170,6 +170,19 @@ def test_quick_select_escapes_labels_and_marks_the_chosen_option():
     assert "<script>" not in html
 
 
+def test_quick_select_marks_the_chosen_record_in_the_tags_it_keeps(db):
+    f.make_outlet(name="Gazette <script>alert(1)</script>", slug="gazette")
+    f.make_outlet(name="TASS", slug="tass")
+    plain = str(search("q=drills").form["outlet"])  # kept whole, then marked
+    chosen = str(search("q=drills&outlet=gazette").form["outlet"])
+    assert " selected" not in plain
+    label = "Gazette &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f'<option value="gazette">{label}</option>' in plain
+    assert f'<option value="gazette" selected>{label}</option>' in chosen
+    assert chosen.count(" selected") == 1 and "<script>" not in chosen
+    assert chosen.replace(" selected", "") == plain
+
+
 @pytest.fixture
 def two_years_of_drills():
     """Articles in every month of 2022 and 2023, a third of them about drills, and two
