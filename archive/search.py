@@ -294,6 +294,11 @@ class ArticleSearch:
             output_field=SearchQueryField(),
         )
 
+    def rank(self):
+        """Relevance: weighted (title A above lead and names B above body C), each article
+        against the search in its own language's configuration."""
+        return SearchRank(F("search_vector"), self.by_language())
+
     def matches(self):
         """A filter written so each branch can use a GIN index: the search_vector's and,
         for the people the search names, person_ids'. An article that mentions one of them
@@ -479,9 +484,7 @@ class ArticleQuerySet(models.QuerySet):
         among `among` (ids), by default the newest of these articles (see `ranked_matches`)."""
         among = Q(pk__in=self.newest()) if among is None else Q(pk__any=among)
         candidates = self.model.objects.listing().filter(among)
-        return candidates.annotate(
-            rank=SearchRank(F("search_vector"), search.by_language())
-        ).order_by("-rank", *NEWEST_FIRST)
+        return candidates.annotate(rank=search.rank()).order_by("-rank", *NEWEST_FIRST)
 
     def search(self, search):
         """Articles matching `search` (text or ArticleSearch), best first."""

@@ -321,6 +321,44 @@ def test_relevance_is_ranked_among_the_newest_matches(broad_archive, settings):
     assert Article.objects.search("drills").first() == oldest
 
 
+@pytest.mark.parametrize("query", ["drills", '"naval drills"', "Andrei Belousov"])
+@pytest.mark.parametrize("unwindowed", [0, filters.UNWINDOWED])
+def test_relevance_pages_rank_the_sample_as_it_was_read(
+    client, settings, monkeypatch, query, unwindowed
+):
+    """The statements that find the sample compute each article's relevance (over windows
+    or not; for a phrase, as its positions are checked; for a name, in its two queries):
+    the pages hold the sample in the order ranking it apart gives, ties newest first."""
+    monkeypatch.setattr(filters, "UNWINDOWED", unwindowed)
+    settings.ARCHIVE_RANKED_MATCHES = 7
+    belousov = make_person(name="Andrei Belousov")
+    texts = [
+        ("Naval drills", "Naval drills with Andrei Belousov. " * 3),
+        ("Report", "The navy held naval drills."),
+        ("Andrei Belousov", "The minister watched the drills."),
+        ("Report", "Drills, naval drills and more naval drills."),
+        ("Report", "The navy held naval drills."),  # ties with the second, newer
+        ("Talks", "Naval drills ended."),
+    ]
+    for n in range(18):
+        title, body = texts[n % len(texts)]
+        article = make_article(
+            title=title, body=body, published_date=datetime.date(2020 + n // 6, 1 + n % 6, 1)
+        )
+        if n % 4 == 0:
+            make_mention(article, belousov, text="the minister")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archive_article")
+    page = client.get("/search/", {"q": query, "sort": "relevance"})
+    filterset = page.context["filter"]
+    sample = filterset.sample()
+    expected = Article.objects.ranked(filterset.search, among=sample.ids)
+    assert len(sample.ids) == 7 and sample.ranks is not None
+    assert [a.pk for a in expected] != sample.ids  # relevance reorders the newest
+    assert [a.pk for a in page.context["articles"]] == [a.pk for a in expected[:20]]
+    assert [a.pk for a in filterset.qs] == [a.pk for a in expected]
+
+
 def test_the_search_page_says_when_relevance_was_ranked_among_the_newest(
     client, broad_archive, settings
 ):

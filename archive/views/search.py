@@ -72,10 +72,14 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
         return super().get_paginator(queryset, per_page, known=known, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
-        """Newest first, a page within the sample (the newest matches, in this order) is
-        read from its ids instead of by running the search again."""
-        if self.filterset.sort == "newest" and self._within_sample(page_size):
-            queryset = RowsByIds(self.get_queryset(), self.filterset.sample().ids)
+        """A page of the sample is read from its ids instead of by running the search
+        again: by relevance, the sample ranked as it was read; newest first, a page within
+        the sample (the newest matches, in this order)."""
+        sample = self.filterset.sample()
+        if self.filterset.sort == "relevance":
+            queryset = RowsByIds(self.get_queryset(), sample.by_relevance())
+        elif self.filterset.sort == "newest" and self._within_sample(page_size):
+            queryset = RowsByIds(self.get_queryset(), sample.ids)
         return super().paginate_queryset(queryset, page_size)
 
     def _within_sample(self, page_size):
