@@ -285,9 +285,10 @@ class Sample:
     # A phrase or NEAR search whose candidates ran out before the sample was full: how many
     # of the newest articles holding its words were read for it.
     position_candidates: int | None = None
-    # {id: relevance}, when the page is sorted by relevance: computed by the statements
-    # that find the sample, from the vectors in the rows they read anyway; ranked apart,
-    # the thousand rows were read again (5 to 8 ms at a million articles).
+    # {id: relevance}, when the page is sorted by relevance and the search names nobody:
+    # computed by the statements that find the sample, from the vectors in the rows they
+    # read anyway; ranked apart, the thousand rows were read again (5 to 8 ms at a
+    # million articles).
     ranks: dict | None = None
 
     def by_relevance(self):
@@ -433,6 +434,11 @@ class ArticleSearchFilter(ArticleOutletFilter):
             size = max(1, int(share * ranked_matches()))
             relaxed = self.search.without_positions() if self.search else None
             ranks = {} if without is None and self.sort == "relevance" else None
+            if self.search and self.search.people:
+                # A name's windows are whole years, read and sorted whole: ranking there
+                # ranks every mention of the year against every spelling (Shin Won-shik's
+                # 4,210 of 2025: 4.5 -> 15.5 ms), where ranking the sample apart takes 6.5.
+                ranks = None
             if relaxed is None:
                 ids, estimate = self._newest_ids(without, self.search, size + 1, ranks)
                 samples[without] = Sample(ids[:size], len(ids) <= size, estimate, ranks=ranks)

@@ -73,10 +73,10 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         """A page of the sample is read from its ids instead of by running the search
-        again: by relevance, the sample ranked as it was read; newest first, a page within
-        the sample (the newest matches, in this order)."""
+        again: by relevance, the sample ranked as it was read (if it was); newest first, a
+        page within the sample (the newest matches, in this order)."""
         sample = self.filterset.sample()
-        if self.filterset.sort == "relevance":
+        if self.filterset.sort == "relevance" and sample.ranks is not None:
             queryset = RowsByIds(self.get_queryset(), sample.by_relevance())
         elif self.filterset.sort == "newest" and self._within_sample(page_size):
             queryset = RowsByIds(self.get_queryset(), sample.ids)
