@@ -13,6 +13,7 @@ from archive import curation, filters
 from archive.filters import ArticleSearchFilter, MeetingFilter, PersonFilter, QuickSelect
 from archive.models import Article, Meeting, Person
 from tests import factories as f
+from tests.plans import explain
 
 pytestmark = pytest.mark.django_db
 
@@ -101,16 +102,8 @@ def test_facet_counts_read_the_sampled_articles_from_an_index_alone():
         # Earlier tests' rows (rolled back) left both indexes sized for tens of thousands.
         cursor.execute("REINDEX INDEX article_facets")
         cursor.execute("REINDEX INDEX archive_article_pkey")
-        sql, params = filters._facet_count_sql([a.pk for a in articles[::3]], None)
-        # A handful of rows: priced as at scale, where a scan or a bitmap reads a page each.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        try:
-            cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_bitmapscan")
+    sql, params = filters._facet_count_sql([a.pk for a in articles[::3]], None)
+    plan = explain(sql, params, kinds=("seqscan", "bitmapscan"), analyze=True)
     assert "Index Only Scan using article_facets on archive_article" in plan, plan
     assert "Heap Fetches: 0" in plan, plan
 

@@ -31,6 +31,7 @@ from tests.factories import (
     make_outlet,
     make_person,
 )
+from tests.plans import explain
 
 pytestmark = pytest.mark.django_db
 
@@ -231,14 +232,7 @@ def test_people_named_reads_the_folded_name_indexes():
     through unaccent (a search looks its text up as a name on every request)."""
     make_person(name="Sergei Shoigu", aliases=["Shoygu"])
     query = people_named("Shoygu")
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            cursor.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
+    plan = explain(*query.query.sql_with_params())
     assert "person_name_folded" in plan, plan
     assert "person_alias_folded" in plan, plan
 

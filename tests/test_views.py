@@ -15,6 +15,7 @@ from archive.models import Article, Meeting, Outlet, Person, ReviewStatus
 from archive.search import MAX_QUERY_LENGTH
 from archive.views import people
 from tests import factories as f
+from tests.plans import explain
 
 pytestmark = pytest.mark.django_db
 
@@ -741,17 +742,11 @@ def plans(url, client):
     """
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-    found = []
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            for query in captured:
-                if query["sql"].lstrip().upper().startswith("SELECT"):
-                    cursor.execute("EXPLAIN " + query["sql"])
-                    found.append((query["sql"], "\n".join(r[0] for r in cursor.fetchall())))
-        finally:
-            cursor.execute("RESET enable_seqscan")
-    return found
+    return [
+        (query["sql"], explain(query["sql"]))
+        for query in captured
+        if query["sql"].lstrip().upper().startswith("SELECT")
+    ]
 
 
 @pytest.mark.parametrize(
