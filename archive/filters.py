@@ -433,12 +433,12 @@ class ArticleSearchFilter(ArticleOutletFilter):
             share = 1 if without is None else OTHER_VALUES_SAMPLE
             size = max(1, int(share * ranked_matches()))
             relaxed = self.search.without_positions() if self.search else None
-            ranks = {} if without is None and self.sort == "relevance" else None
-            if self.search and self.search.people:
-                # A name's windows are whole years, read and sorted whole: ranking there
-                # ranks every mention of the year against every spelling (Shin Won-shik's
-                # 4,210 of 2025: 4.5 -> 15.5 ms), where ranking the sample apart takes 6.5.
-                ranks = None
+            # Not for a search naming someone: its windows are whole years, read and sorted
+            # whole, and ranking there ranks every mention of the year against every
+            # spelling (Shin Won-shik's 4,210 of 2025: 4.5 -> 15.5 ms), where ranking the
+            # sample apart takes 6.5.
+            ranking = without is None and self.sort == "relevance" and not self.search.people
+            ranks = {} if ranking else None
             if relaxed is None:
                 ids, estimate = self._newest_ids(without, self.search, size + 1, ranks)
                 samples[without] = Sample(ids[:size], len(ids) <= size, estimate, ranks=ranks)
