@@ -13,12 +13,12 @@ import csv
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import JsonResponse, StreamingHttpResponse
 
 from archive.formatting import web_url
 from archive.models import MeetingReport, Participation, Position
-from archive.visibility import shown
+from archive.visibility import SHOWN_ARTICLE, shown
 
 EXPORT_FORMATS = ("csv", "json")
 CHUNK_SIZE = 500
@@ -196,9 +196,15 @@ class MeetingExport(Export):
                 "participations",
                 queryset=shown(Participation.objects)
                 .select_related("person")
-                .prefetch_related(Prefetch("person__positions", queryset=shown(Position.objects))),
+                .prefetch_related(Prefetch("person__positions", queryset=shown(Position.objects)))
+                .order_by("person__name", "person_id"),
             ),
-            Prefetch("reports", queryset=MeetingReport.objects.select_related("article__outlet")),
+            Prefetch(
+                "reports",
+                queryset=MeetingReport.objects.filter(SHOWN_ARTICLE)
+                .select_related("article__outlet")
+                .order_by(F("article__published_date").asc(nulls_last=True), "article_id"),
+            ),
         )
 
     def record(self, meeting):

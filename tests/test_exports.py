@@ -3,9 +3,11 @@
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 
+from archive.models import ReviewStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,25 @@ def test_meeting_list_exports_use_the_list_filters(client, archive_world):
     }
     [row] = rows(client.get("/meetings/", {"participant": "sergei-shoigu", "format": "csv"}))
     assert row["participants"] == "Dong Jun, CN; Sergei Shoigu, RU, Minister of Defence"
+
+
+def test_meeting_list_exports_order_people_and_sources_and_leave_out_rejected_reports(client):
+    # Created against the order the export must give, so insertion order cannot pass it.
+    zhang, adams = f.make_person(name="Zhang Youxia"), f.make_person(name="Adam Adams")
+    newer = f.make_article(title="Second report", published_date=date(2025, 3, 2))
+    rejected = f.make_article(
+        title="Rejected report",
+        published_date=date(2025, 3, 1),
+        review_status=ReviewStatus.REJECTED,
+    )
+    older = f.make_article(title="First report", published_date=date(2025, 3, 1))
+    f.make_meeting(participants=[zhang, adams], articles=[newer, rejected, older])
+    [meeting] = json.loads(body(client.get("/meetings/", {"format": "json"})))
+    assert [p["name"] for p in meeting["participants"]] == ["Adam Adams", "Zhang Youxia"]
+    assert [s["title"] for s in meeting["sources"]] == ["First report", "Second report"]
+    [row] = rows(client.get("/meetings/", {"format": "csv"}))
+    assert row["participants"] == "Adam Adams; Zhang Youxia"
+    assert "Rejected report" not in row["sources"]
 
 
 def test_person_json_carries_aliases_and_positions(client, archive_world):
