@@ -294,6 +294,21 @@ def test_article_page_shows_date_provenance_copies_meetings_and_quotes(client, a
     assert f'href="/articles/{w.talks.pk}/raw/"' in html
 
 
+def test_article_page_lists_a_meetings_people_by_name_and_other_reports_oldest_first(client):
+    zhang, adams = f.make_person(name="Zhang Youxia"), f.make_person(name="Adam Adams")
+    article = f.make_article(published_date=datetime.date(2025, 3, 1))
+    newer = f.make_article(
+        published_date=datetime.date(2025, 3, 5), outlet=f.make_outlet(name="Later Wire")
+    )
+    older = f.make_article(
+        published_date=datetime.date(2025, 3, 2), outlet=f.make_outlet(name="Early Wire")
+    )
+    f.make_meeting(participants=[zhang, adams], articles=[article, newer, older])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.index("Adam Adams") < html.index("Zhang Youxia")
+    assert html.index("Early Wire, 2 Mar 2025") < html.index("Later Wire, 5 Mar 2025")
+
+
 def test_article_body_links_names_by_mention_offsets_and_escapes_the_rest(client):
     person = f.make_person(name="Dong Jun", slug="dong-jun")
     article = f.make_article(

@@ -61,13 +61,16 @@ class ArticleDetailView(SectionMixin, DetailView):
                 .prefetch_related(
                     Prefetch(
                         "meeting__participations",
-                        queryset=shown(Participation.objects).select_related("person"),
+                        queryset=shown(Participation.objects)
+                        .select_related("person")
+                        .order_by("person__name"),
                     ),
                     Prefetch(
                         "meeting__reports",
                         queryset=MeetingReport.objects.filter(SHOWN_ARTICLE)
                         .select_related("article__outlet")
-                        .defer(*(f"article__{name}" for name in LISTING_DEFERRED)),
+                        .defer(*(f"article__{name}" for name in LISTING_DEFERRED))
+                        .order_by(F("article__published_date").asc(nulls_last=True), "article_id"),
                     ),
                 ),
             ),
