@@ -8,6 +8,7 @@ malformed parameter becomes a form message, never a database error.
 """
 
 import datetime
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -133,45 +134,51 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
 
 class QuickSelect(forms.Select):
     """A <select> (of named records, or of plain choices such as countries) whose options
-    are written in Python, each value and label escaped: Django's own Select took 1.3 ms
-    for each country list of the search form.
+    are written in Python, each value and label escaped, and kept: Django's own Select
+    renders a template per option (1.3 ms for each country list of the search form) and
+    builds a model instance per row (40 ms for the 1,200 people, organizations and
+    outlets of every search page).
 
-    Django renders a template per option and builds a model instance per row: 40 ms for
-    the 1,200 people, organizations and outlets of every search page. The options here are
-    read as (slug, name) rows, and while nothing is chosen, the tags are kept a minute whole
-    (writing them took 20 ms a page).
+    The tags are written once with nothing chosen, and a chosen value is marked in them
+    (writing the 300 outlets' again took 1.7 ms): records' kept a minute in each
+    process's cache, read as (slug, name) rows; plain choices' for as long as the choices
+    stay the same.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
+        selected = {str(v) for v in self.format_value(value)} - {""}
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
         return format_html("<select{}>{}</select>", attributes, self._options(selected))
 
     def _options(self, selected):
         choices = self.choices
-        if not isinstance(choices, ModelChoiceIterator):
-            return _option_tags(choices, selected)
-        field = choices.field
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        rows = choices.queryset.values_list(field.to_field_name, "name")
-        query = hashlib.sha256(str(rows.query).encode()).hexdigest()[:16]
-        key = f"choices:{choices.queryset.model._meta.label}:{query}"
-        # The same tags on every page, kept whole; a chosen value is marked in them (1.7 ms
-        # for the 300 outlets when written again). The tags are escaped already: only the
-        # constant " selected" goes in.
-        tags = _cached(f"{key}:tags", lambda: _option_tags(empty + list(rows), set()))
-        for value in selected - {""}:
+        if isinstance(choices, ModelChoiceIterator):
+            tags = _record_option_tags(choices)
+        else:
+            tags = _plain_option_tags(tuple((str(v), str(label)) for v, label in choices))
+        # The tags are escaped already: only the constant " selected" goes in.
+        for value in selected:
             option = format_html('<option value="{}">', value)
             tags = mark_safe(tags.replace(option, option[:-1] + " selected>", 1))
         return tags
 
 
-def _option_tags(rows, selected):
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, " selected" if str(value) in selected else "", label) for value, label in rows),
-    )
+def _record_option_tags(choices):
+    field = choices.field
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    rows = choices.queryset.values_list(field.to_field_name, "name")
+    query = hashlib.sha256(str(rows.query).encode()).hexdigest()[:16]
+    key = f"choices:{choices.queryset.model._meta.label}:{query}:tags"
+    return _cached(key, lambda: _option_tags(empty + list(rows)))
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_option_tags(choices):
+    return _option_tags(choices)
+
+
+def _option_tags(rows):
+    return format_html_join("", '<option value="{}">{}</option>', rows)
 
 
 class SlugFilter(django_filters.ModelChoiceFilter):
@@ -223,7 +230,9 @@ class SearchForm(forms.Form):
     q = SearchTextField(
         label="Search the archive", required=False, help_text="Names, words or phrases."
     )
-    sort = forms.ChoiceField(label="Sort by", choices=list(SORTS.items()), required=False)
+    sort = forms.ChoiceField(
+        label="Sort by", choices=list(SORTS.items()), required=False, widget=QuickSelect
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -236,7 +245,9 @@ class SearchForm(forms.Form):
 class ArticleFilter(django_filters.FilterSet):
     """Language, the one filter every list of articles offers, and the shared machinery."""
 
-    language = django_filters.ChoiceFilter(choices=article_languages, label="Language")
+    language = django_filters.ChoiceFilter(
+        choices=article_languages, label="Language", widget=QuickSelect
+    )
 
     ordering = NEWEST_FIRST
 
@@ -350,6 +361,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         choices=Meeting.Kind.choices,
         method="filter_meeting_kind",
         label="Reports a meeting of kind",
+        widget=QuickSelect,
     )
 
     class Meta:

@@ -179,6 +179,17 @@ def test_quick_select_marks_the_chosen_record_in_the_tags_it_keeps(db):
     assert chosen.replace(" selected", "") == plain
 
 
+def test_search_form_marks_each_chosen_choice_in_the_kept_tags(db):
+    f.make_article(language="ru", published_date=datetime.date(2024, 5, 1))
+    plain = search("q=drills").form
+    chosen = search("q=drills&sort=newest&language=ru&meeting_kind=visit").form
+    for name, value in [("sort", "newest"), ("language", "ru"), ("meeting_kind", "visit")]:
+        before, after = str(plain[name]), str(chosen[name])
+        assert f'<option value="{value}" selected>' in after
+        assert after.count(" selected") == 1 and " selected" not in before
+        assert after.replace(" selected", "") == before
+
+
 @pytest.fixture
 def two_years_of_drills():
     """Articles in every month of 2022 and 2023, a third of them about drills, and two
