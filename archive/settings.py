@@ -13,6 +13,8 @@ DATABASE_REPLICA_RETRY_SECONDS  how long an unreachable replica is left alone; 3
 DATABASE_WORK_MEM  PostgreSQL work_mem of the archive's connections (default 32MB).
 WEB_STATEMENT_TIMEOUT  seconds a database statement of a web request may run (default 10;
                0: no limit); commands (imports, exports, migrations) are not limited.
+ARCHIVE_RANKED_MATCHES  how many of a broad search's newest matches relevance ranks and
+               the facets count (default 1000; fewer is faster, see README).
 """
 
 import datetime
@@ -198,7 +200,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # lists count exactly up to this many rows and estimate beyond; relevance is ranked, and
 # facets of broad searches counted, among this many newest matches.
 ARCHIVE_EXACT_COUNT_LIMIT = 10_000
-ARCHIVE_RANKED_MATCHES = 1_000
+ARCHIVE_RANKED_MATCHES = os.environ.get("ARCHIVE_RANKED_MATCHES", "1000").strip()
+if not re.fullmatch(r"[1-9]\d{0,5}", ARCHIVE_RANKED_MATCHES):
+    raise ImproperlyConfigured("ARCHIVE_RANKED_MATCHES is a whole number from 1 to 999999.")
+ARCHIVE_RANKED_MATCHES = int(ARCHIVE_RANKED_MATCHES)
 
 # Security ---------------------------------------------------------------------------------
 # Pages carry no inline script or style: everything comes from our own static files, so

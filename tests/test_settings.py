@@ -82,6 +82,17 @@ def test_a_bad_work_mem_is_refused(python_runner):
     assert "DATABASE_WORK_MEM is a size" in result.stderr
 
 
+def test_the_ranked_matches_come_from_the_environment_and_bad_ones_are_refused(python_runner):
+    env = {**BASE_ENV, "DATABASE_URL": "postgres://u:p@db/archive", "SECRET_KEY": "k" * 50}
+    show = "import django; from django.conf import settings; print(settings.ARCHIVE_RANKED_MATCHES)"
+    assert python_runner(["-c", show], env).stdout.strip() == "1000"
+    assert python_runner(["-c", show], {**env, "ARCHIVE_RANKED_MATCHES": "500"}).stdout == "500\n"
+    for bad in ("0", "-5", "1e3", "lots", "10000000"):
+        result = python_runner(["-c", show], {**env, "ARCHIVE_RANKED_MATCHES": bad})
+        assert result.returncode != 0
+        assert "ARCHIVE_RANKED_MATCHES is a whole number" in result.stderr
+
+
 def test_the_web_process_freezes_what_it_loaded(python_runner):
     """archive.wsgi loads every view and leaves all it loaded out of the garbage collector's
     full passes (each walked it all: 40 ms every few requests at a million articles)."""
