@@ -6,10 +6,12 @@ never downloaded at test time. Screenshots go to test-artifacts/ (git-ignored).
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -35,18 +37,31 @@ def chromium_path():
     return path
 
 
-@pytest.fixture
-def browser():
-    """A browser per test, so Playwright's event loop is gone before the test database is
-    flushed."""
+@contextmanager
+def chromium():
+    """Headless Chromium driven by Playwright. Closed afterwards with the database
+    connections the ORM opened while Playwright's event loop ran: those are not the test's
+    own, and left open they outlive the test database ("being accessed by other users"
+    when it is dropped)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
+        try:
+            yield browser
+        finally:
+            browser.close()
+            connections.close_all()
+
+
+@pytest.fixture
+def browser():
+    """A browser per test, so Playwright's event loop is gone before the test database is
+    flushed."""
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.browser.conftest import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
@@ -14,13 +14,8 @@ PASSWORD = "a-long-test-password"
 
 @pytest.fixture
 def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see tests/browser/conftest.py
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.problems = []
         page.on("console", lambda message: _console(page, message))
@@ -28,7 +23,6 @@ def page(monkeypatch):
         page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
         page.on("dialog", lambda dialog: (page.problems.append(dialog.message), dialog.dismiss()))
         yield page
-        browser.close()
 
 
 def _console(page, message):
