@@ -13,7 +13,7 @@ import csv
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import JsonResponse, StreamingHttpResponse
 
 from archive.formatting import web_url
@@ -197,13 +197,13 @@ class MeetingExport(Export):
                 queryset=shown(Participation.objects)
                 .select_related("person")
                 .prefetch_related(Prefetch("person__positions", queryset=shown(Position.objects)))
-                .order_by("person__name", "person_id"),
+                .order_by(*Participation.DISPLAY_ORDER),
             ),
             Prefetch(
                 "reports",
                 queryset=MeetingReport.objects.filter(SHOWN_ARTICLE)
                 .select_related("article__outlet")
-                .order_by(F("article__published_date").asc(nulls_last=True), "article_id"),
+                .order_by(*MeetingReport.DISPLAY_ORDER),
             ),
         )
 

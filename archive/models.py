@@ -608,6 +608,10 @@ class Participation(Evidence, Reviewed):
     role_title = models.CharField(max_length=300, blank=True)
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
 
+    # How a meeting's people are listed on every page and export. Not Meta.ordering, which
+    # would join the people into every read of participations (the importer's included).
+    DISPLAY_ORDER = ("person__name", "person_id")
+
     class Meta:
         # A person's meetings, and who else was at them, are read from the indexes alone
         # (index-only scans). The meeting is not a key of the person's index: PostgreSQL
@@ -642,6 +646,9 @@ class Participation(Evidence, Reviewed):
 class MeetingReport(Evidence):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="meeting_reports")
+
+    # How a meeting's reports are listed on every page and export: oldest first.
+    DISPLAY_ORDER = (F("article__published_date").asc(nulls_last=True), "article_id")
 
     class Meta:
         constraints = [

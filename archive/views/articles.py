@@ -63,14 +63,14 @@ class ArticleDetailView(SectionMixin, DetailView):
                         "meeting__participations",
                         queryset=shown(Participation.objects)
                         .select_related("person")
-                        .order_by("person__name"),
+                        .order_by(*Participation.DISPLAY_ORDER),
                     ),
                     Prefetch(
                         "meeting__reports",
                         queryset=MeetingReport.objects.filter(SHOWN_ARTICLE)
                         .select_related("article__outlet")
                         .defer(*(f"article__{name}" for name in LISTING_DEFERRED))
-                        .order_by(F("article__published_date").asc(nulls_last=True), "article_id"),
+                        .order_by(*MeetingReport.DISPLAY_ORDER),
                     ),
                 ),
             ),

@@ -24,7 +24,7 @@ def meetings_with_participants():
                 "participations",
                 queryset=shown(Participation.objects)
                 .select_related("person")
-                .order_by("person__name"),
+                .order_by(*Participation.DISPLAY_ORDER),
             )
         )
         .annotate(
@@ -91,14 +91,14 @@ class MeetingDetailView(SectionMixin, JsonDetailMixin, DetailView):
             queryset=shown(Participation.objects)
             .select_related("person", "organization")
             .prefetch_related(Prefetch("person__positions", queryset=shown(Position.objects)))
-            .order_by("person__name"),
+            .order_by(*Participation.DISPLAY_ORDER),
         ),
         Prefetch(
             "reports",
             queryset=MeetingReport.objects.filter(SHOWN_ARTICLE)
             .select_related("article__outlet")
             .defer(*(f"article__{name}" for name in LISTING_DEFERRED))
-            .order_by(F("article__published_date").asc(nulls_last=True), "article_id"),
+            .order_by(*MeetingReport.DISPLAY_ORDER),
         ),
     )
 

@@ -115,7 +115,7 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
                 "participations",
                 queryset=shown(Participation.objects)
                 .select_related("person")
-                .order_by("person__name"),
+                .order_by(*Participation.DISPLAY_ORDER),
             )
         ).in_bulk(meeting_ids[:MEETINGS_SHOWN])
         meetings = [newest_by_id[pk] for pk in meeting_ids[:MEETINGS_SHOWN]]
