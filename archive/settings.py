@@ -14,7 +14,7 @@ DATABASE_WORK_MEM  PostgreSQL work_mem of the archive's connections (default 32M
 WEB_STATEMENT_TIMEOUT  seconds a database statement of a web request may run (default 10;
                0: no limit); commands (imports, exports, migrations) are not limited.
 ARCHIVE_RANKED_MATCHES  how many of a broad search's newest matches relevance ranks and
-               the facets count (default 1000; fewer is faster, see README).
+               the facets count (default 1000; README: what changing it costs).
 """
 
 import datetime
