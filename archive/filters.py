@@ -20,8 +20,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
@@ -119,8 +119,27 @@ def articles_per_month():
 
 
 def meeting_years():
+    """The years of shown meetings, newest first (a minute in each process's cache: reading
+    them takes every meeting's date, 30 ms at 110,000 meetings, on every meeting list)."""
     years = shown(Meeting.objects).dates("date", "year", order="DESC")
-    return [(d.year, d.year) for d in years]
+    return [(year, year) for year in _cached("meeting-years", lambda: [d.year for d in years])]
+
+
+def meetings_per_year(meetings, whole=False):
+    """{year: meetings} among the dated `meetings`; when they are the `whole` list (no
+    filter), kept a minute in each process's cache, as counting 110,000 takes 23 ms."""
+
+    def count():
+        rows = (
+            meetings.order_by()
+            .filter(date__isnull=False)
+            .annotate(year=ExtractYear("date"))
+            .values_list("year")
+            .annotate(n=Count("pk"))
+        )
+        return dict(rows)
+
+    return _cached("meetings-per-year", count) if whole else count()
 
 
 class SlugChoiceField(django_filters.fields.ModelChoiceField):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive import filters
-from archive.models import Article, Meeting, Outlet, Person, ReviewStatus
+from archive.models import Article, Meeting, MeetingReport, Outlet, Person, ReviewStatus
 from archive.search import MAX_QUERY_LENGTH
 from archive.views import people
 from tests import factories as f
@@ -384,6 +384,28 @@ def test_people_list_shows_current_positions_and_counts(client, archive_world):
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["3", "1"]
 
 
+@pytest.mark.django_db
+def test_people_list_counts_shown_meetings_and_mentions_on_a_later_page_too(client):
+    for n in range(50):  # the first page
+        f.make_person(name=f"Aaron Filler {n:02d}")
+    host, guest = f.make_person(name="Zed Host"), f.make_person(name="Zed Guest")
+    day = datetime.date(2024, 5, 1)
+    f.make_meeting([host, guest], date=day, place="Shown")
+    rejected = f.make_meeting([host, guest], date=day, place="Rejected")
+    Meeting.objects.filter(pk=rejected.pk).update(review_status=ReviewStatus.REJECTED)
+    left = f.make_meeting([host, guest], date=day, place="Host's part rejected")
+    left.participations.filter(person=host).update(review_status=ReviewStatus.REJECTED)
+    article = f.make_article(body="Zed Host met Zed Guest. Zed Host spoke.", published_date=day)
+    f.make_mention(article, host)
+    f.make_mention(article, host, text="Zed Host spoke")
+
+    response = client.get("/people/", {"page": 2})
+    counts = {p.name: (p.mention_count, p.meeting_count) for p in response.context["people"]}
+    assert counts == {"Zed Guest": (0, 2), "Zed Host": (2, 1)}
+    row = response.content.decode().split(">Zed Host</a>")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["2", "1"]
+
+
 @pytest.mark.parametrize("params", [{"role": "emperor"}, {"tenure": "forever"}, {"q": "\x00"}])
 def test_people_list_bad_filters_become_messages(client, archive_world, params):
     response = client.get("/people/", params)
@@ -591,6 +613,46 @@ def test_meeting_timeline_groups_by_year_under_a_chart(client, archive_world):
     assert "<svg" in html and "<title>2023: 1</title>" in html
     filtered = client.get("/meetings/timeline/", {"kind": "talks"})
     assert meeting_ids(filtered) == {archive_world.beijing_talks.pk}
+    # The whole timeline's counts are kept a minute; a filtered chart counts its own.
+    filtered_html = filtered.content.decode()
+    assert "<title>2024: 1</title>" in filtered_html
+    assert "<title>2023: 1</title>" not in filtered_html
+
+
+@pytest.mark.django_db
+def test_meeting_lists_put_undated_meetings_last_and_count_reports_on_a_later_page_too(client):
+    first = datetime.date(2020, 1, 1)
+    dated = [
+        f.make_meeting(date=first + datetime.timedelta(days=n), place=f"Place {n}")
+        for n in range(31)
+    ]
+    undated = f.make_meeting(place="Somewhere, some day")
+    shown_report = f.make_article(published_date=first)
+    hidden_report = f.make_article(published_date=first, review_status=ReviewStatus.REJECTED)
+    for article in (shown_report, hidden_report):
+        MeetingReport.objects.create(meeting=dated[0], article=article, evidence="They met.")
+
+    newest_first = client.get("/meetings/", {"page": 2}).context["meetings"]  # 30 a page
+    assert [(m.pk, m.report_count) for m in newest_first] == [(dated[0].pk, 1), (undated.pk, 0)]
+    html = client.get("/meetings/", {"page": 2}).content.decode()
+    assert "· 1 report</span>" in html and "· 0 reports</span>" in html
+    oldest_first = client.get("/meetings/timeline/").context["meetings"]
+    assert [m.pk for m in oldest_first] == [m.pk for m in dated] + [undated.pk]
+
+
+def test_meeting_lists_read_their_order_from_an_index(client, archive_world):
+    """Newest first and oldest first, undated meetings last either way: each order is an
+    index's, so that a page reads its rows rather than sorting every meeting."""
+    for url, index in (("/meetings/", "meeting_newest"), ("/meetings/timeline/", "meeting_oldest")):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        (page,) = [
+            query["sql"]
+            for query in captured
+            if query["sql"].startswith('SELECT "archive_meeting"."id"') and "LIMIT" in query["sql"]
+        ]
+        plan = explain(page, kinds=("seqscan", "sort"))
+        assert index in plan and "Sort" not in plan, plan
 
 
 @pytest.mark.parametrize("url", ["/meetings/999999/", "/meetings/abc/"])
@@ -723,8 +785,9 @@ def test_person_page_shows_the_newest_articles_and_quotes(
         ("/search/?q=Шойгу&outlet=tass&person_country=RU", 31),
         ("/search/?q=Shoigo", 17),
         ("/search/help/", 0),
-        ("/people/", 5),
-        ("/people/?role=defense_minister&tenure=current", 5),
+        # +3 the page's counts: mentions, participations, those in rejected meetings
+        ("/people/", 8),
+        ("/people/?role=defense_minister&tenure=current", 8),
         # +1 when the newest months hold too few of the person's articles
         ("/people/andrei-belousov/", 11),
         ("/archive/", 7),
@@ -734,8 +797,9 @@ def test_person_page_shows_the_newest_articles_and_quotes(
         ("/archive/undated/", 5),
         ("/outlets/", 3),
         ("/outlets/xinhua/", 4),
-        ("/meetings/", 7),
-        ("/meetings/timeline/", 8),
+        # The page's ids, then its rows (RowsByPage), then its reports counted
+        ("/meetings/", 8),
+        ("/meetings/timeline/", 9),
     ],
 )
 def test_list_pages_cost_a_fixed_number_of_queries(

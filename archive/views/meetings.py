@@ -1,7 +1,6 @@
 """Meetings: the filterable list, the timeline, and each meeting's page."""
 
-from django.db.models import Count, F, OuterRef, Prefetch
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -9,30 +8,21 @@ from django_filters.views import FilterView
 from archive.charts import yearly_chart
 from archive.citations import bibtex_citation, plain_citation
 from archive.exports import MeetingExport
-from archive.filters import MeetingFilter
+from archive.filters import MeetingFilter, meetings_per_year
 from archive.models import Meeting, MeetingReport, Participation, Position
+from archive.paging import RowsByPage
 from archive.search import LISTING_DEFERRED
-from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin, count_of
+from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin
 from archive.visibility import SHOWN_ARTICLE, shown
 
 
 def meetings_with_participants():
-    return (
-        shown(Meeting.objects)
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=shown(Participation.objects)
-                .select_related("person")
-                .order_by(*Participation.DISPLAY_ORDER),
-            )
-        )
-        .annotate(
-            report_count=count_of(
-                MeetingReport.objects.filter(SHOWN_ARTICLE, meeting=OuterRef("pk")),
-                "meeting",
-                "article",
-            )
+    return shown(Meeting.objects).prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=shown(Participation.objects)
+            .select_related("person")
+            .order_by(*Participation.DISPLAY_ORDER),
         )
     )
 
@@ -48,7 +38,28 @@ class MeetingListView(SectionMixin, ExportMixin, FilterView):
     export_name = "meetings"
 
     def get_queryset(self):
-        return meetings_with_participants().order_by(F("date").desc(nulls_last=True), "-id")
+        return meetings_with_participants().order_by(*Meeting.NEWEST_FIRST)
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(RowsByPage(queryset), page_size)
+
+    def get_context_data(self, **kwargs):
+        """The page's meetings, each with `report_count`: counted for the page alone (as an
+        annotation of the list, PostgreSQL counted it for every meeting an OFFSET skips,
+        10,000 counts for page 100 of the timeline)."""
+        context = super().get_context_data(**kwargs)
+        meetings = list(context["meetings"])
+        counts = dict(
+            MeetingReport.objects.filter(SHOWN_ARTICLE, meeting__in=[m.pk for m in meetings])
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("article", distinct=True))
+            .values_list("meeting", "n")
+        )
+        for meeting in meetings:
+            meeting.report_count = counts.get(meeting.pk, 0)
+        context["meetings"] = meetings
+        return context
 
 
 class MeetingTimelineView(MeetingListView):
@@ -58,17 +69,13 @@ class MeetingTimelineView(MeetingListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return meetings_with_participants().order_by(F("date").asc(nulls_last=True), "id")
+        return meetings_with_participants().order_by(*Meeting.OLDEST_FIRST)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        per_year = (
-            self.filterset.qs.order_by()
-            .filter(date__isnull=False)
-            .annotate(year=ExtractYear("date"))
-            .values_list("year")
-            .annotate(n=Count("pk"))
-        )
+        filterset = self.filterset
+        whole = not filterset.is_bound or not any(filterset.form.cleaned_data.values())
+        per_year = meetings_per_year(filterset.qs, whole=whole)
         query = self.request.GET.copy()
         query.pop("page", None)
 
@@ -76,7 +83,7 @@ class MeetingTimelineView(MeetingListView):
             query["year"] = year
             return f"{reverse('archive:meeting-timeline')}?{query.urlencode()}"
 
-        context["chart"] = yearly_chart("Meetings per year", dict(per_year), href=year_link)
+        context["chart"] = yearly_chart("Meetings per year", per_year, href=year_link)
         return context
 
 

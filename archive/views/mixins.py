@@ -1,8 +1,6 @@
 """What list and detail pages share: the navigation section, exports, JSON detail."""
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseBadRequest
 
 from archive.exports import EXPORT_FORMATS
@@ -80,9 +78,3 @@ class JsonDetailMixin:
 def raise_if_invalid(filterset):
     if filterset.is_bound and not filterset.is_valid():
         raise _invalid(filterset)
-
-
-def count_of(related, group_by, counted):
-    """A correlated COUNT(DISTINCT counted) subquery: counts per row with no join fan-out."""
-    rows = related.order_by().values(group_by).annotate(n=Count(counted, distinct=True))
-    return Coalesce(Subquery(rows.values("n")), 0)

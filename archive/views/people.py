@@ -1,9 +1,9 @@
 """People: the filterable list and each person's page."""
 
 import datetime
+from collections import Counter
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Sum
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -18,9 +18,10 @@ from archive.models import (
     Person,
     PersonMonthCount,
     Position,
+    ReviewStatus,
 )
-from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin, count_of
-from archive.visibility import SHOWN_ARTICLE, SHOWN_MEETING, shown
+from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin
+from archive.visibility import SHOWN_ARTICLE, shown
 
 ARTICLES_SHOWN = 20
 QUOTES_SHOWN = 20
@@ -47,34 +48,27 @@ class PersonListView(SectionMixin, ExportMixin, FilterView):
     export_name = "people"
 
     def get_queryset(self):
-        return (
-            people_with_positions()
-            .annotate(
-                mention_count=Coalesce(
-                    Subquery(
-                        PersonMonthCount.objects.filter(person_id=OuterRef("pk"))
-                        .order_by()
-                        .values("person_id")
-                        .annotate(n=Sum("mentions"))
-                        .values("n")
-                    ),
-                    0,
-                ),
-                meeting_count=count_of(
-                    shown(Participation.objects).filter(SHOWN_MEETING, person=OuterRef("pk")),
-                    "person",
-                    "meeting",
-                ),
-            )
-            .order_by("name")
-        )
+        return people_with_positions().order_by("name")
 
     def get_context_data(self, **kwargs):
+        """The page's people, each with their current positions, `mention_count` and
+        `meeting_count`: counted for the page alone (as annotations of the list, PostgreSQL
+        counted them for every person an OFFSET skips, 250 people for page 5)."""
         context = super().get_context_data(**kwargs)
         today = datetime.date.today()
         people = list(context["object_list"])
+        mentions = dict(
+            PersonMonthCount.objects.filter(person_id__in=[person.pk for person in people])
+            .order_by()
+            .values("person_id")
+            .annotate(n=Sum("mentions"))
+            .values_list("person_id", "n")
+        )
+        meetings = _meeting_counts(people)
         for person in people:
             person.current_positions = [p for p in person.positions.all() if p.held_on(today)]
+            person.mention_count = mentions.get(person.pk) or 0
+            person.meeting_count = meetings[person.pk]
         context["people"] = people
         return context
 
@@ -107,7 +101,7 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
         meeting_ids = list(
             shown(Meeting.objects)
             .filter(pk__in=shown(Participation.objects).filter(person=person).values("meeting"))
-            .order_by(F("date").desc(nulls_last=True), "-id")
+            .order_by(*Meeting.NEWEST_FIRST)
             .values_list("pk", flat=True)
         )
         newest_by_id = Meeting.objects.prefetch_related(
@@ -170,6 +164,22 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
                 }
             )
         return rows
+
+
+def _meeting_counts(people):
+    """{person pk: shown meetings they took part in}, for `people`: their shown
+    participations (one a meeting) less those in rejected meetings, which are few. Both
+    counts come from indexes (participation_person_meeting, then the rejected meetings');
+    joining every participation to its meeting cost 37 ms for a page of 50 people."""
+
+    def per_person(participations):
+        rows = participations.values("person").annotate(n=Count("meeting"))
+        return dict(rows.values_list("person", "n"))
+
+    participations = shown(Participation.objects).filter(person__in=people).order_by()
+    counts = Counter(per_person(participations))
+    counts.subtract(per_person(participations.filter(meeting__review_status=ReviewStatus.REJECTED)))
+    return counts
 
 
 def _counterparts(person, meeting_ids):
