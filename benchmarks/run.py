@@ -12,7 +12,9 @@ created when missing and kept between runs; the archive's own database is never 
      - the search page for a fixed mix (search_mix.py): 8 query shapes, each without a
        filter and filtered by outlet, person and date range, sorted by relevance and by
        date, several distinct queries each;
-     - the home, article, person, outlet, meeting and date-archive pages;
+     - the home, article, person, outlet, meeting and date-archive pages, and the lists
+       of meetings (first pages, filtered, and pages drawn at random), of people and of
+       outlets, and the meeting timeline;
   3. notes this process's resident memory (it served every page);
   4. imports 10,000 documents (--import-documents; import_throughput.py's) with the real
      importer into the benchmark database, in a transaction rolled back at the end;
@@ -24,7 +26,9 @@ created when missing and kept between runs; the archive's own database is never 
 Times are milliseconds, p50/p95/p99 over every timed request of a row (queries x repeats).
 The last line is one JSON object: articles, search_p95_ms (the worst query shape, its
 filters and sorts pooled), page_p95_ms (the worst page), tantivy_ratio (the worst shape's
-archive p95 / Tantivy p95, relevance order, filters pooled), import_per_s, web_rss_mb.
+archive page p95 / Tantivy p95, relevance order, filters pooled), import_per_s,
+web_rss_mb, and tantivy_query_ratio (the same with the page's top-10 query alone, without
+counts, facets, snippets or the template: the work Tantivy does).
 """
 
 import argparse
@@ -253,6 +257,19 @@ def page_urls(per_page, seed):
     days = sample(
         f"SELECT published_date FROM archive_article WHERE {shown} AND date_precision = 'day'"
     )
+
+    def pages(view, table, page_size, filters=()):
+        """URLs of the list `view`: its first page, first pages with each of `filters`,
+        then pages drawn at random; `per_page` in all."""
+        last = sample(f"SELECT ceil(count(*) / {page_size}.0)::int FROM {table} WHERE {shown}", 1)
+        numbers = sample(f"SELECT n FROM generate_series(2, {max(last[0], 2)}) AS n")
+        urls = [f"{view}?page={n}" for n in numbers if n <= last[0]]
+        return ([view] + [f"{view}?{query}" for query in filters] + urls)[:per_page]
+
+    years = sample(
+        "SELECT year FROM (SELECT DISTINCT extract(year FROM date)::int AS year "
+        f"FROM archive_meeting WHERE {shown} AND date IS NOT NULL) AS y"
+    )
     return {
         "home": ["/"] * per_page,
         "article": [
@@ -263,6 +280,15 @@ def page_urls(per_page, seed):
         "meeting": [
             f"/meetings/{pk}/" for pk in sample(f"SELECT id FROM archive_meeting WHERE {shown}")
         ],
+        "meeting list": pages(
+            "/meetings/",
+            "archive_meeting",
+            30,
+            [f"participant={slug}" for slug in people[:3]] + [f"year={years[0]}"],
+        ),
+        "meeting timeline": pages("/meetings/timeline/", "archive_meeting", 100),
+        "people list": pages("/people/", "archive_person", 50),
+        "outlet list": pages("/outlets/", "archive_outlet", 50),
         "archive index": ["/archive/"] * per_page,
         "archive year": [f"/archive/{day:%Y}/" for day in days],
         "archive month": [f"/archive/{day:%Y/%m}/" for day in days],
@@ -488,15 +514,21 @@ def main():
     print_search_table(search_times, query_times, tantivy_times)
     print_page_table(page_times)
     shapes = pooled_p95(search_times)
-    ratios = {}
+    ratios, query_ratios = {}, {}
     if tantivy_times:
         archive = pooled_p95(search_times, lambda row: row[2] == "relevance")
+        queries = pooled_p95(query_times)
         tantivy = pooled_p95(tantivy_times)
-        print("\nper shape, relevance order, filters pooled: archive page p95 / Tantivy p95")
+        print(
+            "\nper shape, relevance order, filters pooled: p95 of the archive's page, and of "
+            "its top-10 query alone, against Tantivy's"
+        )
         for shape, archive_p95 in archive.items():
             ratios[shape] = archive_p95 / tantivy[shape]
+            query_ratios[shape] = queries[shape] / tantivy[shape]
             print(
                 f"  {shape:16}{archive_p95:9.1f} ms /{tantivy[shape]:7.2f} ms ={ratios[shape]:8.0f}x"
+                f"   query {queries[shape]:7.1f} ms ={query_ratios[shape]:6.0f}x"
             )
     worst_shape = max(shapes, key=shapes.get)
     pages_p95 = {page: summary(samples)["p95"] for page, samples in page_times.items()}
@@ -529,6 +561,9 @@ def main():
                 "search_p95_ms": round(shapes[worst_shape], 1),
                 "page_p95_ms": round(pages_p95[worst_page], 1),
                 "tantivy_ratio": round(max(ratios.values()), 1) if ratios else None,
+                "tantivy_query_ratio": (
+                    round(max(query_ratios.values()), 1) if query_ratios else None
+                ),
                 "import_per_s": round(import_rate, 1),
                 "web_rss_mb": round(rss, 1),
             }
