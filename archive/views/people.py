@@ -20,6 +20,7 @@ from archive.models import (
     Position,
     ReviewStatus,
 )
+from archive.views.meetings import meetings_with_participants
 from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin
 from archive.visibility import SHOWN_ARTICLE, shown
 
@@ -95,24 +96,15 @@ class PersonDetailView(SectionMixin, JsonDetailMixin, DetailView):
             "published_date",
             _month_holding(counts, ARTICLES_SHOWN * MENTIONS_AN_ARTICLE),
         )
-        # The person's meetings, newest first, read once as ids (a minister in thousands
-        # of meetings costs neither a scan of every meeting nor of every participation for
-        # the count, the newest and the counterparts).
-        meeting_ids = list(
-            shown(Meeting.objects)
-            .filter(pk__in=shown(Participation.objects).filter(person=person).values("meeting"))
-            .order_by(*Meeting.NEWEST_FIRST)
-            .values_list("pk", flat=True)
+        participations = shown(Participation.objects).filter(person=person)
+        meeting_ids = _shown_meeting_ids(participations)
+        # The newest: for someone in many meetings, PostgreSQL walks meeting_newest and
+        # looks each one up among the participations (index-only, 1.4 ms for a minister).
+        meetings = list(
+            meetings_with_participants()
+            .filter(pk__in=participations.values("meeting"))
+            .order_by(*Meeting.NEWEST_FIRST)[:MEETINGS_SHOWN]
         )
-        newest_by_id = Meeting.objects.prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=shown(Participation.objects)
-                .select_related("person")
-                .order_by(*Participation.DISPLAY_ORDER),
-            )
-        ).in_bulk(meeting_ids[:MEETINGS_SHOWN])
-        meetings = [newest_by_id[pk] for pk in meeting_ids[:MEETINGS_SHOWN]]
         quotes = (
             shown(person.quotes)
             .filter(SHOWN_ARTICLE)
@@ -180,6 +172,15 @@ def _meeting_counts(people):
     counts = Counter(per_person(participations))
     counts.subtract(per_person(participations.filter(meeting__review_status=ReviewStatus.REJECTED)))
     return counts
+
+
+def _shown_meeting_ids(participations):
+    """The ids of the shown meetings of these (shown) `participations`, as a frozenset:
+    theirs (index-only) less the rejected meetings among them, which are few. (Reading a
+    minister's 8,202 meetings, sorted, for the same took 13 to 22 ms.)"""
+    ids = set(participations.values_list("meeting_id", flat=True))
+    rejected = participations.filter(meeting__review_status=ReviewStatus.REJECTED)
+    return frozenset(ids.difference(rejected.values_list("meeting_id", flat=True)))
 
 
 def _counterparts(person, meeting_ids):
