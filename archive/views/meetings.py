@@ -27,26 +27,32 @@ def meetings_with_participants():
     )
 
 
-class MeetingListView(SectionMixin, ExportMixin, FilterView):
+class MeetingPages(SectionMixin, ExportMixin, FilterView):
+    """What the meeting list and the timeline share: the filters, the export, and pages
+    read as ids first (RowsByPage)."""
+
     filterset_class = MeetingFilter
-    template_name = "archive/meeting_list.html"
     context_object_name = "meetings"
-    paginate_by = 30
     strict = False
     section = "meetings"
     export_class = MeetingExport
     export_name = "meetings"
 
-    def get_queryset(self):
-        return meetings_with_participants().order_by(*Meeting.NEWEST_FIRST)
-
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(RowsByPage(queryset), page_size)
+
+
+class MeetingListView(MeetingPages):
+    template_name = "archive/meeting_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return meetings_with_participants().order_by(*Meeting.NEWEST_FIRST)
 
     def get_context_data(self, **kwargs):
         """The page's meetings, each with `report_count`: counted for the page alone (as an
         annotation of the list, PostgreSQL counted it for every meeting an OFFSET skips,
-        10,000 counts for page 100 of the timeline)."""
+        10,000 counts for a page 100 pages deep)."""
         context = super().get_context_data(**kwargs)
         meetings = list(context["meetings"])
         counts = dict(
@@ -62,7 +68,7 @@ class MeetingListView(SectionMixin, ExportMixin, FilterView):
         return context
 
 
-class MeetingTimelineView(MeetingListView):
+class MeetingTimelineView(MeetingPages):
     """Meetings in date order, grouped by year, under a chart of meetings per year."""
 
     template_name = "archive/meeting_timeline.html"
