@@ -12,11 +12,11 @@ _identifier = py3langid.langid.LanguageIdentifier.from_model_file(
 )
 _identifier.set_languages(CANDIDATES)
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-# The classifier's time grows with the text; a few hundred words tell the language as well
-# as a whole article (the same answer for every fixture at 1,500, 2,000 and 5,000
-# characters; 0.62 -> 0.40 ms a fixture page, the import of the benchmark's shorter
-# documents 2% faster).
-SAMPLE_CHARACTERS = 2000
+# The classifier walks the text byte by byte in Python, so its time grows with the sample;
+# a hundred words tell the language as well as a whole article (the same answer for every
+# fixture at 400, 600, 800, 1,200 and 2,000 characters; 2,000 -> 600: 0.51 -> 0.22 ms a
+# fixture page, a pipeline worker's time a benchmark document 2.31 -> 2.00 ms).
+SAMPLE_CHARACTERS = 600
 
 
 def detect_language(text):
