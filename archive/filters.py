@@ -606,8 +606,10 @@ class ArticleSearchFilter(ArticleOutletFilter):
         return max(estimate, len(sample.ids) + 1), True
 
     def ordered(self, queryset):
+        """By relevance: the sample's rows, read from the base queryset (a feed's keeps its
+        annotations) without the search's filter, ranked."""
         if self.sort == "relevance":
-            return queryset.ranked(self.search, among=self.sample().ids)
+            return self.queryset.ranked(self.search, among=self.sample().ids)
         if self.sort == "oldest":
             return queryset.order_by(F("published_date").asc(nulls_last=True), "id")
         return super().ordered(queryset)

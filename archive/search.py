@@ -481,9 +481,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def ranked(self, search, among=None):
         """Best first by weighted relevance (title A above lead and names B above body C),
-        among `among` (ids), by default the newest of these articles (see `ranked_matches`)."""
-        among = Q(pk__in=self.newest()) if among is None else Q(pk__any=among)
-        candidates = self.model.objects.listing().filter(among)
+        among `among` (ids) of these rows, by default the newest of these articles (see
+        `ranked_matches`), read apart from the search's filter."""
+        if among is None:
+            candidates = self.model.objects.listing().filter(pk__in=self.newest())
+        else:
+            candidates = self.filter(pk__any=among)
         return candidates.annotate(rank=search.rank()).order_by("-rank", *NEWEST_FIRST)
 
     def search(self, search):

@@ -88,3 +88,24 @@ def test_feeds_cost_a_fixed_number_of_queries(client, archive_world, django_asse
         client.get("/people/sergei-shoigu/feed/")
     with django_assert_max_num_queries(4):
         client.get("/search/feed/", {"q": "Shoygu", "outlet": "tass"})
+
+
+def test_a_search_feed_sorted_by_relevance_puts_the_best_match_first(client):
+    import datetime
+
+    in_title = f.make_article(
+        title="Frigate drills off Qingdao",
+        body="Crews practised at sea for a week.",
+        published_date=datetime.date(2024, 3, 1),
+    )
+    in_body = f.make_article(
+        title="Talks in Beijing",
+        body="The ministers also mentioned frigate visits once.",
+        published_date=datetime.date(2024, 9, 1),
+    )
+    _, newest = entries(client.get("/search/feed/", {"q": "frigate"}))
+    _, best = entries(client.get("/search/feed/", {"q": "frigate", "sort": "relevance"}))
+    assert [e.find(f"{ATOM}title").text for e in newest] == [in_body.title, in_title.title]
+    assert [e.find(f"{ATOM}title").text for e in best] == [in_title.title, in_body.title]
+    # Neither has a lead: the summary is the start of the body, escaped.
+    assert best[1].find(f"{ATOM}summary").text == in_body.body
