@@ -13,6 +13,7 @@ import csv
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse, StreamingHttpResponse
 
@@ -71,8 +72,18 @@ class Export:
         raise NotImplementedError
 
     def records(self, queryset):
-        for obj in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
-            yield self.record(obj)
+        """The records, read CHUNK_SIZE rows at a time while the response streams.
+
+        In a transaction: outside one (autocommit, as after a request), Django declares
+        the server-side cursor WITH HOLD, and PostgreSQL computes and stores every row of
+        the result before the first one is read: for a word in 88% of a million articles,
+        6 to 8 s before the download began and a 692 MB temporary file; in a transaction,
+        the first 20 KB in 0.14 s.
+        """
+        queryset = self.prepare(queryset)
+        with transaction.atomic(using=queryset.db):
+            for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+                yield self.record(obj)
 
     def response(self, queryset, fmt, filename=None):
         filename = filename or self.name
