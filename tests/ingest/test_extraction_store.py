@@ -123,6 +123,16 @@ def test_reextract_command_and_its_filters(tmp_path):
     assert list(Meeting.objects.values_list("format", flat=True)) == ["video"]
 
 
+def test_reextract_reads_every_article_once_in_batches():
+    from archive.management.commands.reextract import _in_batches
+    from tests import factories as f
+
+    made = [f.make_article(title=f"Article {n}").pk for n in range(5)]
+    for size in (1, 2, 5, 6):
+        assert [a.pk for a in _in_batches(Article.objects.order_by("pk"), size=size)] == made
+    assert list(_in_batches(Article.objects.filter(pk__lt=made[0]).order_by("pk"))) == []
+
+
 def test_evaluate_extraction_scores_a_gold_file_without_touching_the_archive(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
