@@ -18,6 +18,8 @@ existing row is changed on that row's own page. Positions keep an autocomplete p
 person holds few.
 """
 
+import datetime
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,10 +28,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Max, Min, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -41,6 +44,7 @@ from archive import curation
 from archive.ingest.store import FAILED, IMPORTED, NEEDS_REVIEW, UPDATED, Importer
 from archive.models import (
     Article,
+    ArticleMonthCount,
     ArticleSource,
     DatePrecision,
     Meeting,
@@ -105,6 +109,11 @@ def edited_fields(form):
 # Shared behaviour.
 
 
+def _named(term):
+    """People or organizations with a name or an alias that holds `term`, any case."""
+    return Q(name__icontains=term) | Q(aliases__name__icontains=term)
+
+
 class CurationAdmin(admin.ModelAdmin):
     """Base for every archive admin: corrections stick.
 
@@ -114,6 +123,9 @@ class CurationAdmin(admin.ModelAdmin):
     """
 
     list_per_page = 50
+    # A filtered list would count the whole table again for "N total" (a million
+    # articles, five million mentions).
+    show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
@@ -423,16 +435,17 @@ class OutletAdmin(MergeMixin, ReviewedAdmin):
     actions = [*ReviewedAdmin.actions, "merge_selected"]
 
     def get_queryset(self, request):
-        # An aggregate drops Meta.ordering: name it again for autocomplete's pagination.
-        return (
-            super().get_queryset(request).annotate(article_count=Count("articles")).order_by("name")
-        )
+        """With each outlet's shown articles, from the counts the database keeps (counting
+        the articles themselves joined a million rows to 299 outlets: 0.4 s a statement).
+        Named again, Meta.ordering serves autocomplete's pagination."""
+        shown_articles = ArticleMonthCount.objects.of_each_outlet()
+        return super().get_queryset(request).annotate(article_count=shown_articles).order_by("name")
 
     @admin.display(description="domains")
     def domain_list(self, outlet):
         return ", ".join(outlet.domains)
 
-    @admin.display(description="articles", ordering="article_count")
+    @admin.display(description="articles shown", ordering="article_count")
     def article_count(self, outlet):
         return outlet.article_count
 
@@ -549,6 +562,40 @@ class ArticleAdminForm(forms.ModelForm):
         return data
 
 
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
+HOST = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
+
+
+class PublishedYearFilter(admin.SimpleListFilter):
+    """Years from the first publication date to the last, or undated, read from the date
+    index: the date hierarchy it replaces read every article's date for its years (155 ms
+    at a million articles, 6 s under a search)."""
+
+    title = "year published"
+    parameter_name = "published_year"
+    UNDATED = "undated"
+
+    def lookups(self, request, model_admin):
+        span = Article.objects.aggregate(first=Min("published_date"), last=Max("published_date"))
+        years = []
+        if span["first"] is not None:
+            years = [str(y) for y in range(span["last"].year, span["first"].year - 1, -1)]
+        return [*((year, year) for year in years), (self.UNDATED, "Undated")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == self.UNDATED:
+            return queryset.filter(published_date__isnull=True)
+        if not (value.isdigit() and datetime.MINYEAR <= int(value) < datetime.MAXYEAR):
+            raise IncorrectLookupParameters(f"Not a year: {value}")
+        start = datetime.date(int(value), 1, 1)
+        return queryset.filter(
+            published_date__gte=start, published_date__lt=start.replace(year=start.year + 1)
+        )
+
+
 class ArticleChangeList(ChangeList):
     """The list shows no bodies: defer the text columns, as the public lists do."""
 
@@ -602,9 +649,9 @@ class ArticleAdmin(ReviewedAdmin):
         "date_precision",
         "language",
         ("outlet", admin.RelatedOnlyFieldListFilter),
+        PublishedYearFilter,
     )
-    search_fields = ("title", "url", "outlet__name")
-    date_hierarchy = "published_date"
+    search_fields = ("title",)  # see get_search_results
     autocomplete_fields = ("outlet",)
     readonly_fields = (
         "content_hash",
@@ -653,15 +700,27 @@ class ArticleAdmin(ReviewedAdmin):
         return ArticleChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """The default title/URL/outlet match, or the site's full-text search."""
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if not search_term.strip():
-            return found, may_have_duplicates
+        """An id, a URL, an outlet's web site (tass.com), or else the site's full-text
+        search (title, lead, body and names), each answered by an index: Django's default,
+        title and URL LIKE '%term%', read every article (4 to 7 s a statement at a million
+        articles, four statements a list)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if URL.fullmatch(term):
+            return queryset.filter(url=term), False
+        if HOST.fullmatch(term):
+            host = term.lower().removeprefix("www.")
+            sites = Outlet.objects.filter(domains__overlap=[host, f"www.{host}"]).values("pk")
+            return queryset.filter(outlet__in=sites), False
         try:
-            matching = Article.objects.matching(search_term).values("pk")
-        except QuerySyntaxError:
-            return found, may_have_duplicates
-        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=matching)), False
+            matching = Q(pk__in=Article.objects.matching(term).values("pk"))
+        except QuerySyntaxError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return queryset.none(), False
+        if term.isdigit():
+            matching |= Q(pk=int(term))
+        return queryset.filter(matching), False
 
     @admin.display(description="raw document")
     def as_received(self, article):
@@ -846,7 +905,7 @@ class MeetingAdmin(MergeMixin, ReviewedAdmin):
         "review_status",
     )
     list_filter = ("review_status", "status", "kind", "format", "date_precision")
-    search_fields = ("place", "summary", "participants__name")
+    search_fields = ("place",)  # see get_search_results
     date_hierarchy = "date"
     inlines = [ParticipationInline, AddParticipationInline, MeetingReportInline]
     actions = [*ReviewedAdmin.actions, "merge_selected", "split_selected"]
@@ -854,6 +913,19 @@ class MeetingAdmin(MergeMixin, ReviewedAdmin):
     def get_queryset(self, request):
         # __str__ names the participants: prefetch them for lists and autocomplete.
         return super().get_queryset(request).prefetch_related("participants")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Meetings held at a place or summed up in words that hold the term, or with a
+        participant one of whose names holds it (aliases too). Django's default joined
+        every participation and person and then needed DISTINCT: 0.9 s for a page of
+        110,000 meetings."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        people = Person.objects.filter(_named(term)).values_list("pk", flat=True)
+        attended = Participation.objects.filter(person_id__in=set(people)).values("meeting_id")
+        found = Q(place__icontains=term) | Q(summary__icontains=term) | Q(pk__in=attended)
+        return queryset.filter(found), False
 
     @admin.display(description="meeting", ordering="date")
     def label(self, meeting):
@@ -931,7 +1003,6 @@ class ParticipationAdmin(ReviewedAdmin):
 class MeetingReportAdmin(CurationAdmin):
     list_display = ("article", "meeting_link", "extractor")
     search_fields = ("article__title", "evidence")
-    date_hierarchy = "article__published_date"
     autocomplete_fields = ("meeting", "article")
 
     def get_queryset(self, request):
@@ -955,13 +1026,47 @@ class MeetingReportAdmin(CurationAdmin):
 # Mentions and quotes.
 
 
+class RecentExtractorFilter(admin.SimpleListFilter):
+    """The extractors of the newest mentions (RECENT of them, from the primary key's index),
+    and the one chosen: listing every extractor read all five million mentions of a
+    million-article archive (0.7 s a page)."""
+
+    title = "extractor"
+    parameter_name = "extractor"
+    RECENT = 10_000
+
+    def lookups(self, request, model_admin):
+        newest = Mention.objects.order_by("-pk").values_list("extractor", flat=True)
+        names = set(newest[: self.RECENT])
+        if self.value() is not None:
+            names.add(self.value())
+        return [(name, name or "(none)") for name in sorted(names)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(extractor=self.value())
+
+
 @admin.register(Mention)
 class MentionAdmin(ReviewedAdmin):
     list_display = ("text", "person", "organization", "article", "role_title", "review_status")
-    list_filter = ("review_status", "extractor")
-    search_fields = ("text", "person__name", "organization__name", "article__title")
-    date_hierarchy = "created_at"
+    list_filter = ("review_status", RecentExtractorFilter)
+    search_fields = ("person__name",)  # see get_search_results
     autocomplete_fields = ("article", "person", "organization")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The mentions of the people and organizations a name or alias of which holds the
+        term, through the mentions' indexes: Django's default (LIKE '%term%' on every
+        mention's text and its article's title) read five million mentions, 24 s."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        people = set(Person.objects.filter(_named(term)).values_list("pk", flat=True))
+        organizations = set(Organization.objects.filter(_named(term)).values_list("pk", flat=True))
+        return queryset.filter(
+            Q(person_id__in=people) | Q(organization_id__in=organizations)
+        ), False
 
     def get_queryset(self, request):
         return (

@@ -12,8 +12,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Upper
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 
 from archive.search import ArticleQuerySet, article_search_vector
@@ -457,6 +457,17 @@ class MonthCountQuerySet(models.QuerySet):
         if language:
             rows = rows.filter(language=language)
         return rows
+
+    def of_each_outlet(self):
+        """The outer query's outlet's shown articles (0 for none), as an expression."""
+        total = (
+            self.filter(outlet_id=OuterRef("pk"))
+            .order_by()
+            .values("outlet_id")
+            .annotate(n=Sum("articles"))
+            .values("n")
+        )
+        return Coalesce(Subquery(total), 0)
 
     def per_month(self):
         """(first of month, articles) of dated articles, summed over outlets and languages."""

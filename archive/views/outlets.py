@@ -1,7 +1,6 @@
 """Outlets: the filterable list and each outlet's page with its articles."""
 
-from django.db.models import F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Subquery
 from django.views.generic import ListView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
@@ -17,16 +16,9 @@ from archive.visibility import shown
 def outlets_with_counts():
     """Outlets with their shown articles' number and dates, read from the kept counts and
     the first and last entry of an index rather than from every article."""
-    counts = (
-        ArticleMonthCount.objects.filter(outlet_id=OuterRef("pk"))
-        .order_by()
-        .values("outlet_id")
-        .annotate(n=Sum("articles"))
-        .values("n")
-    )
     dated = shown(Article.objects).filter(outlet=OuterRef("pk"), published_date__isnull=False)
     return Outlet.objects.annotate(
-        article_count=Coalesce(Subquery(counts), 0),
+        article_count=ArticleMonthCount.objects.of_each_outlet(),
         # The orders of the index on (outlet, published_date DESC NULLS LAST), both ways.
         first_published=Subquery(
             dated.order_by(F("published_date").asc(nulls_first=True)).values("published_date")[:1]
