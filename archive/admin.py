@@ -114,6 +114,12 @@ def _named(term):
     return Q(name__icontains=term) | Q(aliases__name__icontains=term)
 
 
+def _people_named(term):
+    """The ids of the people `_named(term)` selects, as a set: a few, looked up first, so
+    that the rows that refer to them are found through their person_id indexes."""
+    return set(Person.objects.filter(_named(term)).values_list("pk", flat=True))
+
+
 class CurationAdmin(admin.ModelAdmin):
     """Base for every archive admin: corrections stick.
 
@@ -922,8 +928,8 @@ class MeetingAdmin(MergeMixin, ReviewedAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        people = Person.objects.filter(_named(term)).values_list("pk", flat=True)
-        attended = Participation.objects.filter(person_id__in=set(people)).values("meeting_id")
+        attended = Participation.objects.filter(person_id__in=_people_named(term))
+        attended = attended.values("meeting_id")
         found = Q(place__icontains=term) | Q(summary__icontains=term) | Q(pk__in=attended)
         return queryset.filter(found), False
 
@@ -1002,8 +1008,19 @@ class ParticipationAdmin(ReviewedAdmin):
 @admin.register(MeetingReport)
 class MeetingReportAdmin(CurationAdmin):
     list_display = ("article", "meeting_link", "extractor")
-    search_fields = ("article__title", "evidence")
+    search_fields = ("evidence",)  # see get_search_results
     autocomplete_fields = ("meeting", "article")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Reports whose evidence holds the term, or of meetings attended by someone one
+        of whose names holds it. Django's default also matched every report's article
+        title, joining a million articles (5.6 s)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        attended = Participation.objects.filter(person_id__in=_people_named(term))
+        found = Q(evidence__icontains=term) | Q(meeting__in=attended.values("meeting_id"))
+        return queryset.filter(found), False
 
     def get_queryset(self, request):
         return (
@@ -1062,7 +1079,7 @@ class MentionAdmin(ReviewedAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        people = set(Person.objects.filter(_named(term)).values_list("pk", flat=True))
+        people = _people_named(term)
         organizations = set(Organization.objects.filter(_named(term)).values_list("pk", flat=True))
         return queryset.filter(
             Q(person_id__in=people) | Q(organization_id__in=organizations)
@@ -1081,9 +1098,18 @@ class MentionAdmin(ReviewedAdmin):
 class QuoteAdmin(ReviewedAdmin):
     list_display = ("short_text", "person", "article", "review_status")
     list_filter = ("review_status",)
-    search_fields = ("text", "person__name", "article__title")
-    date_hierarchy = "created_at"
+    search_fields = ("text",)  # see get_search_results
     autocomplete_fields = ("article", "person")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Quotes that hold the term, or by someone one of whose names holds it. Django's
+        default also matched every quote's article title, joining a million articles
+        (10 s)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = Q(text__icontains=term) | Q(person_id__in=_people_named(term))
+        return queryset.filter(found), False
 
     def get_queryset(self, request):
         return (

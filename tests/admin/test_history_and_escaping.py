@@ -161,3 +161,24 @@ def test_the_meeting_search_box_finds_by_place_summary_or_any_name_of_a_particip
     assert found("Шойгу") == found("Shoygu") == [w.moscow_visit]  # aliases
     assert set(found("Dong Jun")) == {w.beijing_talks, w.moscow_visit}  # each once
     assert found("Nobody Known") == []
+
+
+def test_the_quote_and_report_search_boxes_find_by_text_or_any_name_of_a_speaker_or_participant(
+    curator_client, archive_world
+):
+    from archive.models import MeetingReport, Quote
+
+    w = archive_world
+    f.make_quote(w.reply, w.dong, text="Both armies will train together.")
+    by_belousov = set(Quote.objects.filter(person=w.belousov))
+    assert len(by_belousov) == 1
+    quotes = changelist(curator_client, "quote")
+    assert quotes("Белоусов") == quotes("andrei belousov") == by_belousov  # alias, any case
+    assert quotes("TRAIN together") == set(Quote.objects.filter(person=w.dong))
+    assert quotes("Nobody Known") == set()
+
+    reports = changelist(curator_client, "meetingreport")
+    shoigu = set(MeetingReport.objects.filter(meeting=w.moscow_visit))
+    assert reports("Shoygu") == shoigu
+    assert reports("the ministers met") == set(MeetingReport.objects.all())
+    assert reports("Nobody Known") == set()
