@@ -7,6 +7,7 @@ reach as far as the exact count did. Narrowing the search or the dates reaches t
 """
 
 import json
+import math
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -14,15 +15,16 @@ from django.utils.functional import cached_property
 
 
 class BoundedPaginator(Paginator):
-    """`known`: (count, estimated) when the caller has counted (or estimated) already."""
+    """`known`: (count, estimated) when the caller has counted (or estimated) already;
+    `count_limit`: count exactly up to this many rows, if fewer than the setting's."""
 
-    def __init__(self, *args, known=None, **kwargs):
+    def __init__(self, *args, known=None, count_limit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.known = known
+        self.known, self.count_limit = known, count_limit
 
     @cached_property
     def exact_count_limit(self):
-        return settings.ARCHIVE_EXACT_COUNT_LIMIT
+        return min(self.count_limit or math.inf, settings.ARCHIVE_EXACT_COUNT_LIMIT)
 
     @cached_property
     def total(self):

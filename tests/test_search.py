@@ -456,6 +456,32 @@ def test_newest_first_pages_are_the_same_from_the_sample_or_beyond_it(
         assert shown.context["articles"] == newest[(page - 1) * 20 : page * 20]
 
 
+def test_a_page_past_the_sample_counts_only_a_few_pages_beyond_itself(
+    client, db, settings, monkeypatch
+):
+    settings.ARCHIVE_RANKED_MATCHES = 3
+    monkeypatch.setattr("archive.views.search.PAGES_AHEAD", 1)
+    for n in range(45):
+        make_article(
+            title=f"Drills {n}",
+            body="The navy held drills.",
+            published_date=datetime.date(2021, 1, 1) + datetime.timedelta(days=n),
+        )
+
+    def paged(page):
+        shown = client.get("/search/", {"q": "drills", "sort": "newest", "page": page})
+        assert shown.status_code == 200
+        return shown.context["paginator"], shown.context
+
+    paginator, context = paged(1)  # counted to the end of page 2
+    assert (paginator.count, paginator.estimated, paginator.num_pages) == (40, True, 2)
+    assert context["count_estimated"] and context["result_count"] >= 40
+    paginator, context = paged(3)  # a page further on counts further
+    assert (paginator.count, paginator.estimated) == (45, False)
+    assert (context["result_count"], context["count_estimated"]) == (45, False)
+    assert [a.title for a in context["articles"]] == [f"Drills {n}" for n in range(4, -1, -1)]
+
+
 def test_a_page_of_rows_by_ids_reads_only_its_own_rows_in_the_ids_order(db):
     articles = [make_article(title=f"Report {n}") for n in range(6)]
     ids = [articles[n].pk for n in (4, 0, 5, 2, 1, 3)]

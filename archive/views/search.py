@@ -13,6 +13,7 @@ from archive.views.mixins import ExportMixin, SectionMixin
 from archive.visibility import shown
 
 SUGGEST_BELOW = 5
+PAGES_AHEAD = 10  # how far past the page asked for a page beyond the sample counts
 
 
 class HomeView(SectionMixin, ListView):
@@ -61,12 +62,16 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def get_paginator(self, queryset, per_page, **kwargs):
         """Sorted by relevance, the pages hold the ranked sample. Sorted by date, they reach
         as far as the result count (ArticleSearchFilter.result_count); a page past the
-        sample of a search whose count is an estimate is counted exactly (up to
-        ARCHIVE_EXACT_COUNT_LIMIT), so that an estimate below the real count hides none."""
+        sample of a search whose count is an estimate is counted exactly, so that an
+        estimate below the real count hides none: up to PAGES_AHEAD pages beyond the one
+        asked for (within ARCHIVE_EXACT_COUNT_LIMIT), each page reaching further. Counting
+        all 10,000 for page 60 of a NEAR search took 2.7 to 6.9 s at a million articles,
+        each match a read of its words' positions."""
         if self.filterset.sort == "relevance":
             known = (len(self.filterset.sample().ids), False)
         elif self.filterset.result_count[1] and not self._within_sample(per_page):
             known = None
+            kwargs["count_limit"] = (self._page_asked() + PAGES_AHEAD) * per_page
         else:
             known = self.filterset.result_count
         return super().get_paginator(queryset, per_page, known=known, **kwargs)
@@ -82,10 +87,14 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             queryset = RowsByIds(self.get_queryset(), sample.ids)
         return super().paginate_queryset(queryset, page_size)
 
+    def _page_asked(self):
+        """The page number asked for; 1 for none, "last" or anything else."""
+        page = str(self.request.GET.get(self.page_kwarg) or 1)
+        return int(page) if page.isdigit() else 1
+
     def _within_sample(self, page_size):
         sample = self.filterset.sample()
-        page = str(self.request.GET.get(self.page_kwarg) or 1)
-        return sample.complete or (page.isdigit() and int(page) * page_size <= len(sample.ids))
+        return sample.complete or self._page_asked() * page_size <= len(sample.ids)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
