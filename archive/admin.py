@@ -724,6 +724,22 @@ class ArticleAdmin(IndexedSearch, ReviewedAdmin):
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
+    # A title, an outlet, a date or a review status can make or break a likeness with the
+    # articles of the old title or of the new (curation.suspected_duplicates).
+    def save_model(self, request, obj, form, change):
+        titles = {obj.title, *Article.objects.filter(pk=obj.pk).values_list("title", flat=True)}
+        super().save_model(request, obj, form, change)
+        curation.reflag_titles(titles)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        curation.reflag_titles([obj.title])
+
+    def delete_queryset(self, request, queryset):
+        titles = set(queryset.values_list("title", flat=True))
+        super().delete_queryset(request, queryset)
+        curation.reflag_titles(titles)
+
     def search_condition(self, request, term):
         """An id, a URL, an outlet's web site (tass.com), or else the site's full-text
         search (title, lead, body and names). Django's default, title and URL LIKE

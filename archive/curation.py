@@ -19,9 +19,8 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q
-from django.db.models.functions import Upper
+from django.db import connection, transaction
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from archive.ingest.extract import searchable_names
@@ -41,6 +40,8 @@ from archive.models import (
     Position,
     Quote,
     ReviewStatus,
+    SuspectedDuplicate,
+    id_array,
 )
 from archive.visibility import shown
 
@@ -95,6 +96,10 @@ def set_review_status(queryset, status):
     queryset.model.objects.bulk_update(
         records, ["review_status", "review_reasons", "curated_fields", "updated_at"]
     )
+    if queryset.model is Article:  # a rejected article is no one's twin, a reviewed one no copy
+        reflag_titles(
+            Article.objects.filter(pk__any=[r.pk for r in records]).values_list("title", flat=True)
+        )
     if queryset.model is Mention:  # a rejected mention no longer finds its article
         refresh_mentioned(Article.objects.filter(mentions__in=[r.pk for r in records]))
     return len(records)
@@ -206,51 +211,76 @@ def conflicting_meetings():
 
 
 def suspected_duplicates():
-    """[(article, twin)] for unreviewed articles that look like another non-rejected one.
+    """Unreviewed articles that look like an earlier non-rejected one, oldest first.
 
-    Two articles are suspected duplicates when their titles are the same (ignoring case)
-    and they come from the same outlet, or were published within DUPLICATE_WINDOW (2 days)
-    of each other. Identical texts never get here: the importer folds them into one article
-    by content hash. Titles are grouped in the database first, so only articles sharing a
-    title are compared.
+    Two articles look alike when their titles are the same (ignoring case) and they come
+    from the same outlet, or were published within DUPLICATE_WINDOW (2 days) of each other.
+    The later one (by id, the order of import) is the suspected duplicate; its twin is the
+    first earlier one it looks like. Identical texts never get here: the importer folds
+    them into one article by content hash. Kept as SuspectedDuplicate rows by
+    flag_suspected_duplicates, so the queue reads them rather than every title.
     """
-    live = Article.objects.exclude(review_status=ReviewStatus.REJECTED)
-    shared = (
-        live.annotate(key=Upper("title"))
-        .values("key")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values("key")
-    )
-    candidates = (
-        live.annotate(key=Upper("title"))
-        .filter(key__in=shared)
-        .only("pk", "title", "outlet", "published_date", "review_status", "created_at")
-        .order_by("created_at", "pk")
-    )
-    by_title = {}
-    for article in candidates:
-        by_title.setdefault(article.key, []).append(article)
-    pairs = []
-    for group in by_title.values():
-        for article in group:
-            if article.review_status in CURATED_STATUSES:
-                continue
-            twin = next((other for other in group if _alike(article, other)), None)
-            if twin is not None:
-                pairs.append((article, twin))
-    pairs.sort(key=lambda pair: (pair[0].created_at, pair[0].pk))
-    return pairs
+    return Article.objects.filter(suspected_duplicate__isnull=False).order_by("pk")
 
 
-def _alike(article, other):
-    if other.pk == article.pk:
-        return False
-    if article.outlet_id is not None and article.outlet_id == other.outlet_id:
-        return True
-    if article.published_date and other.published_date:
-        return abs(article.published_date - other.published_date) <= DUPLICATE_WINDOW
-    return False
+def flag_suspected_duplicates(article_ids=None):
+    """Find again which of `article_ids` (default: every article) are suspected duplicates,
+    and of which article; returns how many are. Each twin is looked up through the
+    article_title index.
+
+    The importer calls this for the articles of each batch: a new article has the highest
+    ids, so no earlier article's twin changes. A change that can make or break a likeness
+    elsewhere (a title, an outlet, a date, a review status) calls reflag_titles instead.
+    """
+    flags = SuspectedDuplicate.objects.all()
+    chosen = "true"
+    params = {
+        "rejected": ReviewStatus.REJECTED,
+        "curated": list(CURATED_STATUSES),
+        "window": DUPLICATE_WINDOW.days,
+    }
+    if article_ids is not None:
+        ids = set(article_ids)
+        if not ids:
+            return 0
+        flags = flags.filter(article_id__any=ids)
+        chosen = "a.id = ANY(%(ids)s::bigint[])"
+        params["ids"] = id_array(ids)
+    flags.delete()
+    article = Article._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {SuspectedDuplicate._meta.db_table} (article_id, twin_id)
+            SELECT a.id, twin.id FROM {article} a
+            CROSS JOIN LATERAL (
+                SELECT o.id FROM {article} o
+                WHERE upper(o.title) = upper(a.title) AND o.id < a.id
+                  AND o.review_status <> %(rejected)s
+                  AND (o.outlet_id = a.outlet_id
+                       OR o.published_date BETWEEN a.published_date - %(window)s
+                                               AND a.published_date + %(window)s)
+                ORDER BY o.id LIMIT 1
+            ) twin
+            WHERE {chosen} AND a.review_status <> ALL(%(curated)s)
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+def reflag_titles(titles):
+    """flag_suspected_duplicates for every article titled one of `titles` (any case)."""
+    titles = {title for title in titles if title}
+    if not titles:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Article._meta.db_table} "
+            "WHERE upper(title) = ANY(ARRAY(SELECT upper(t) FROM unnest(%s::text[]) t))",
+            [sorted(titles)],
+        )
+        return flag_suspected_duplicates(pk for (pk,) in cursor.fetchall())
 
 
 def _reason(record):
@@ -286,16 +316,16 @@ def review_queue(limit=50):
         )
     )
 
-    pairs = suspected_duplicates()
+    duplicates = suspected_duplicates().select_related("outlet", "suspected_duplicate")
     sections.append(
         QueueSection(
             "duplicates",
             "Suspected duplicate articles",
             Article,
-            len(pairs),
+            SuspectedDuplicate.objects.count(),
             [
-                QueueItem(article, f"same title as article {twin.pk}", article.created_at)
-                for article, twin in pairs[:limit]
+                QueueItem(a, f"same title as article {a.suspected_duplicate.twin_id}", a.created_at)
+                for a in duplicates.defer(*article_fields)[:limit]
             ],
         )
     )
@@ -536,7 +566,10 @@ def _union(values, more, skip=()):
 
 
 def _merge_outlet(survivor, loser, moved):
-    moved["articles"] += Article.objects.filter(outlet=loser).update(outlet=survivor)
+    articles = Article.objects.filter(outlet=loser)
+    titles = set(articles.values_list("title", flat=True))
+    moved["articles"] += articles.update(outlet=survivor)
+    reflag_titles(titles)  # its articles may now look like the survivor's
     moved["sources"] += ArticleSource.objects.filter(outlet=loser).update(outlet=survivor)
     aliases = _union(survivor.aliases, [loser.name, *loser.aliases], skip=[survivor.name])
     moved["aliases"] += len(aliases) - len(survivor.aliases)

@@ -439,6 +439,16 @@ class Article(Reviewed):
                 include=["outlet", "language", "person_ids", "organization_ids"],
                 name="article_facets",
             ),
+            # Suspected duplicates: an article's twin is looked for among the articles with
+            # its title, in id order (archive.curation.flag_suspected_duplicates).
+            models.Index(Upper("title"), "id", name="article_title"),
+            # The review queue's undated articles, counted and listed oldest first.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(date_confidence__in=["inferred", "unknown"]),
+                include=["review_status"],
+                name="article_undated",
+            ),
         ]
 
     def __str__(self):
@@ -553,6 +563,24 @@ class ArticleSource(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {self.url or self.source_path}"
+
+
+class SuspectedDuplicate(models.Model):
+    """An unreviewed article that looks like another non-rejected one (its twin): the same
+    title, ignoring case, from the same outlet or published within two days of it.
+
+    Written by archive.curation.flag_suspected_duplicates when articles are imported and
+    when a curator's change may make or break a likeness; the review queue lists these
+    rows rather than comparing every title of the archive on each visit.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="suspected_duplicate"
+    )
+    twin = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.article_id} looks like {self.twin_id}"
 
 
 # Meeting lists run newest first (the list, a person's page) or oldest first (the

@@ -48,6 +48,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from archive.curation import flag_suspected_duplicates
+
 FORMAT = "defense-diplomacy-archive"
 VERSION = 1
 
@@ -66,8 +68,13 @@ ARCHIVE_MODELS = (
     "archive.mention",
     "archive.quote",
 )
-# Kept by the database from the articles (triggers): rebuilt as the articles load, not exported.
-DERIVED_MODELS = ("archive.articlemonthcount", "archive.personmonthcount")
+# Kept by the database from the articles (triggers), or computed from them once they are
+# loaded (suspected duplicates): rebuilt, not exported.
+DERIVED_MODELS = (
+    "archive.articlemonthcount",
+    "archive.personmonthcount",
+    "archive.suspectedduplicate",
+)
 # Curators' accounts (with their password hashes) and what they did in the admin.
 ACCOUNT_MODELS = ("auth.group", "auth.user", "admin.logentry")
 # Matched by natural key in the target database, not created with the exported pk.
@@ -162,6 +169,7 @@ def import_archive(lines, *, accounts=True, batch_size=1000, dry_run=False):
                 batch.add(number, codecs[label], pk, fields)
             batch.write()
             _check_seal(seal, read, number)
+        flag_suspected_duplicates()
         if dry_run:
             transaction.set_rollback(True)
         else:  # setval is not undone by a rollback

@@ -17,9 +17,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.curation import sync_roles
+from archive.curation import flag_suspected_duplicates, sync_roles
 from archive.ingest.store import Importer, load_gazetteer
-from archive.models import Article, ArticleSource, Mention, Person, ReviewStatus
+from archive.models import (
+    Article,
+    ArticleSource,
+    Mention,
+    Person,
+    ReviewStatus,
+    SuspectedDuplicate,
+)
 from archive.portability import (
     ACCOUNT_MODELS,
     ARCHIVE_MODELS,
@@ -201,6 +208,10 @@ def test_every_archive_model_is_exported_after_the_models_it_refers_to():
 
 def test_round_trip_through_an_empty_database_reproduces_every_record(transactional_db, tmp_path):
     build_archive(tmp_path)
+    xinhua = Article.objects.get(url__contains="news.cn")
+    copy = f.make_article(title=xinhua.title.upper(), outlet=xinhua.outlet)
+    assert flag_suspected_duplicates([copy.pk]) == 1
+    flagged = dict(SuspectedDuplicate.objects.values_list("article", "twin"))
     before, found_before = snapshot(), search_results()
     for label, rows in before.items():
         assert rows, f"the test archive has no {label} to compare"
@@ -218,6 +229,7 @@ def test_round_trip_through_an_empty_database_reproduces_every_record(transactio
     for label in before:
         assert after[label] == before[label], label
     assert search_results() == found_before
+    assert dict(SuspectedDuplicate.objects.values_list("article", "twin")) == flagged
     # The id sequences moved past the imported ids.
     assert f.make_outlet().pk > max(row["id"] for row in before["archive.outlet"])
     assert f.make_article().pk > max(row["id"] for row in before["archive.article"])

@@ -37,6 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import slugify
 
+from archive.curation import flag_suspected_duplicates, reflag_titles
 from archive.ingest.extract import EXTRACTOR, extract, searchable_names
 from archive.ingest.gazetteer import (
     Gazetteer,
@@ -235,6 +236,7 @@ class Importer:
         """Look up what the batch names, hold its rows, write them when the block ends."""
         drafts = [ready.draft for _, ready in batch if ready.draft is not None]
         self._rows, self._known = Rows(), KnownArticles(drafts)
+        self._new_articles, self._retitled = [], set()
         self._article_ids.reserve(len(drafts))
         extractions = [ready.extraction for _, ready in batch if ready.extraction is not None]
         try:
@@ -244,6 +246,8 @@ class Importer:
                 with self.extractor.batch(self._rows, extractions):
                     yield
             self._rows.flush()
+            flag_suspected_duplicates(self._new_articles)
+            reflag_titles(self._retitled)
         finally:
             self._rows = self._known = None
 
@@ -275,6 +279,7 @@ class Importer:
             article = copy.copy(same_url)
             old_hash = article.content_hash
             self._fill(article, draft, outlet)
+            self._retitled.update((same_url.title, article.title))  # see flag_suspected_duplicates
             if self.extractor:
                 self.extractor.apply(article, prepared=ready)
             else:
@@ -285,6 +290,7 @@ class Importer:
             )
         article = Article(pk=self._article_ids.take())
         self._fill(article, draft, outlet)
+        self._new_articles.append(article.pk)
         if self.extractor:
             self.extractor.apply(article, fresh=True, prepared=ready)
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 
+from archive.curation import flag_suspected_duplicates
 from archive.synthetic import database
 from archive.synthetic.articles import BATCH_SIZE, BatchPlanner
 
@@ -42,6 +43,7 @@ class Summary:
     batches: list = field(default_factory=list)
     elapsed: float = 0.0
     index_seconds: float = 0.0
+    duplicates_seconds: float = 0.0
     statistics_seconds: float = 0.0
     timings: database.Timings = field(default_factory=database.Timings)
 
@@ -101,6 +103,9 @@ def generate(
             database.build_search_indexes()
             summary.index_seconds = time.perf_counter() - indexed
     if wanted:
+        flagged = time.perf_counter()
+        flag_suspected_duplicates()
+        summary.duplicates_seconds = time.perf_counter() - flagged
         analyzed = time.perf_counter()
         database.refresh_statistics()
         summary.statistics_seconds = time.perf_counter() - analyzed

@@ -4,11 +4,14 @@ import datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive import curation
 from archive.models import Article, Meeting, Organization, Outlet, Person
 from tests import factories as f
+from tests.plans import explain
 
 QUEUE = reverse("admin:archive_review_queue")
 
@@ -41,6 +44,7 @@ def work(archive_world):
         outlet=w.global_times,
         published_date=datetime.date(2024, 10, 15),
     )
+    curation.flag_suspected_duplicates()  # as the importer does for each batch
     return w
 
 
@@ -61,7 +65,10 @@ def test_every_kind_of_work_is_listed(curator_client, work):
     assert records(response, "organizations") == [work.new_org]
     assert records(response, "low-confidence") == [work.doubtful]
     assert records(response, "conflicting") == [work.spread]
-    assert set(records(response, "duplicates")) == {work.talks, work.repeat}
+    assert records(response, "duplicates") == [work.repeat]  # the later of the two
+    assert section(response, "duplicates").items[0].reason == (
+        f"same title as article {work.talks.pk}"
+    )
     assert section(response, "conflicting").items[0].reason == "reports published 7 days apart"
     content = response.content.decode()
     assert reverse("admin:archive_person_change", args=[work.new_person.pk]) in content
@@ -81,13 +88,81 @@ def test_a_planned_meeting_reported_after_its_date_conflicts(work):
     assert planned not in curation.conflicting_meetings()
 
 
+def twins():
+    return {a: a.suspected_duplicate.twin for a in curation.suspected_duplicates()}
+
+
 def test_same_title_far_apart_from_other_outlets_is_no_duplicate(work):
-    work.repeat.published_date = datetime.date(2025, 1, 1)
-    work.repeat.save()
-    assert curation.suspected_duplicates() == []
-    work.repeat.outlet = work.tass
-    work.repeat.save()
-    assert [a for a, _ in curation.suspected_duplicates()] == [work.talks, work.repeat]
+    repeat = Article.objects.filter(pk=work.repeat.pk)
+    repeat.update(published_date=datetime.date(2025, 1, 1))
+    assert curation.reflag_titles([work.repeat.title]) == 0
+    assert twins() == {}
+    repeat.update(outlet=work.tass)
+    assert curation.reflag_titles([work.repeat.title]) == 1
+    assert twins() == {work.repeat: work.talks}
+    repeat.update(title=work.talks.title.upper())  # case does not matter, in any script
+    russian = [work.russian, f.make_article(title="ШОЙГУ ПРОВЁЛ ПЕРЕГОВОРЫ", outlet=work.tass)]
+    assert curation.reflag_titles([work.talks.title, work.russian.title]) == 2
+    assert twins() == {work.repeat: work.talks, russian[1]: work.russian}
+
+
+def test_the_twin_is_the_first_earlier_article_alike_and_not_rejected(work):
+    third = f.make_article(
+        title=work.talks.title,
+        outlet=work.global_times,
+        published_date=datetime.date(2024, 10, 16),
+    )
+    curation.flag_suspected_duplicates([third.pk])
+    assert twins() == {work.repeat: work.talks, third: work.talks}
+    curation.reject(Article.objects.filter(pk=work.talks.pk))
+    assert twins() == {third: work.repeat}  # repeat has no earlier twin left
+    curation.confirm(Article.objects.filter(pk=third.pk))
+    assert twins() == {}
+    Article.objects.filter(pk=work.talks.pk).update(review_status="auto")
+    curation.reflag_titles([work.talks.title])
+    assert twins() == {work.repeat: work.talks}  # the confirmed third is no longer a suspect
+
+
+def test_merging_outlets_can_make_a_duplicate(work):
+    copy_site = f.make_outlet(name="tass-mirror.example")
+    Article.objects.filter(pk=work.repeat.pk).update(
+        outlet=copy_site, published_date=datetime.date(2025, 1, 1)
+    )
+    curation.reflag_titles([work.repeat.title])
+    assert twins() == {}
+    curation.merge(work.tass, [copy_site])
+    assert twins() == {work.repeat: work.talks}
+
+
+def test_admin_edits_and_deletions_find_twins_again(curator_client, admin_form, work):
+    third = f.make_article(title=work.talks.title.lower(), outlet=work.tass)
+    curation.flag_suspected_duplicates([third.pk])
+    assert twins() == {work.repeat: work.talks, third: work.talks}
+    url = reverse("admin:archive_article_change", args=[work.repeat.pk])
+    data = admin_form(curator_client.get(url), "article_form")
+    data["title"] = ["Belousov and Dong Jun end talks in Beijing"]
+    response = curator_client.post(url, data)  # the edit also confirms the article
+    assert response.status_code == 302, response.context["errors"]
+    assert twins() == {third: work.talks}
+    response = curator_client.post(
+        reverse("admin:archive_article_changelist"),
+        {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [work.talks.pk]},
+    )
+    assert response.status_code == 302
+    assert twins() == {}  # the deleted article was third's only earlier likeness
+    data = admin_form(curator_client.get(url), "article_form")
+    data["title"], data["outlet"] = [work.talks.title], [str(work.tass.pk)]
+    assert curator_client.post(url, data).status_code == 302
+    assert twins() == {third: work.repeat}
+
+
+def test_finding_twins_reads_the_title_index(work):
+    with CaptureQueriesContext(connection) as queries:
+        curation.flag_suspected_duplicates([work.repeat.pk])
+    [insert] = [q["sql"] for q in queries if q["sql"].lstrip().startswith("INSERT")]
+    plan = explain(insert)
+    assert "article_title" in plan
+    assert "Seq Scan on archive_article" not in plan
 
 
 def test_confirmed_and_rejected_records_leave_the_queue(curator_client, work):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from archive.ingest.store import Importer, load_gazetteer
-from archive.models import Article, ArticleSource, Outlet
+from archive.models import Article, ArticleSource, Outlet, SuspectedDuplicate
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,24 @@ def test_new_text_at_a_known_url_updates_the_article(tmp_path):
     assert second.status == "updated"
     assert Article.objects.get().pk == first.article.pk
     assert "naval patrols" in Article.objects.get().body
+
+
+def twins():
+    return dict(SuspectedDuplicate.objects.values_list("article", "twin"))
+
+
+def test_an_article_titled_like_an_earlier_one_is_a_suspected_duplicate(tmp_path):
+    [first] = import_paths(write(tmp_path, "a.txt", STORY))
+    other = STORY.replace("1856001", "1856002").replace("joint exercises", "air defense")
+    again = STORY.replace("1856001", "1856003").replace("joint exercises", "naval drills")
+    second, third = import_paths(write(tmp_path, "b.txt", other), write(tmp_path, "c.txt", again))
+    assert twins() == {second.article.pk: first.article.pk, third.article.pk: first.article.pk}
+    retitled = other.replace("hold talks in Beijing", "open a hotline").replace(
+        "air defense", "a hotline"
+    )
+    [updated] = import_paths(write(tmp_path, "d.txt", retitled))
+    assert (updated.status, updated.article.pk) == ("updated", second.article.pk)
+    assert twins() == {third.article.pk: first.article.pk}
 
 
 def test_curated_fields_survive_a_reimport(tmp_path):

@@ -134,6 +134,7 @@ class Command(BaseCommand):
                 f"{t.related:.1f} s; processor time: writers {t.client_cpu:.1f} s, database "
                 f"{t.server_cpu:.1f} s ({1000 * (t.client_cpu + t.server_cpu) / summary.written:.2f} "
                 f"ms an article). Search indexes built in {summary.index_seconds:.1f} s, "
+                f"suspected duplicates flagged in {summary.duplicates_seconds:.1f} s, "
                 f"statistics in {summary.statistics_seconds:.1f} s."
             )
         )
