@@ -362,18 +362,18 @@ def review_queue(limit=50):
             _conflict,
         ),
     ):
+        # Finding conflicts aggregates every report's date (0.8 s at a million articles):
+        # done once for the count, then again for the first few meetings alone.
+        oldest_first = queryset.order_by("created_at", "pk")
+        found = list(oldest_first.values_list("pk", flat=True))
+        shown = oldest_first.filter(pk__in=found[:limit]).prefetch_related("participants")
         sections.append(
             QueueSection(
                 kind,
                 title,
                 Meeting,
-                queryset.count(),
-                [
-                    QueueItem(m, reason(m), m.created_at)
-                    for m in queryset.prefetch_related("participants").order_by("created_at", "pk")[
-                        :limit
-                    ]
-                ],
+                len(found),
+                [QueueItem(m, reason(m), m.created_at) for m in shown],
             )
         )
     return sections
