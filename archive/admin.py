@@ -184,6 +184,27 @@ class CurationAdmin(admin.ModelAdmin):
             curation.refresh_names_of([form.instance.pk])
 
 
+class RefreshedOnChange:
+    """For admins whose records feed something kept elsewhere: `affected(rows)` names what
+    the rows feed, `refresh(keys)` brings it up to date after a save or a deletion (for
+    what they fed before the change and after it)."""
+
+    def save_model(self, request, obj, form, change):
+        before = self.affected(type(obj).objects.filter(pk=obj.pk)) if obj.pk else set()
+        super().save_model(request, obj, form, change)
+        self.refresh(before | self.affected(type(obj).objects.filter(pk=obj.pk)))
+
+    def delete_model(self, request, obj):
+        keys = self.affected(type(obj).objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        self.refresh(keys)
+
+    def delete_queryset(self, request, queryset):
+        keys = self.affected(queryset)
+        super().delete_queryset(request, queryset)
+        self.refresh(keys)
+
+
 class ReviewedAdmin(CurationAdmin):
     """For the models with a review status: confirm or reject in bulk, from the list."""
 
@@ -511,7 +532,7 @@ class PersonAdmin(MergeMixin, ReviewedAdmin):
 
 
 @admin.register(PersonAlias)
-class PersonAliasAdmin(CurationAdmin):
+class PersonAliasAdmin(RefreshedOnChange, CurationAdmin):
     """An alias added, changed or deleted here changes what finds the person's articles."""
 
     list_display = ("name", "person")
@@ -519,19 +540,10 @@ class PersonAliasAdmin(CurationAdmin):
     search_fields = ("name", "person__name")
     autocomplete_fields = ("person",)
 
-    def save_model(self, request, obj, form, change):
-        before = PersonAlias.objects.filter(pk=obj.pk).values_list("person_id", flat=True)
-        people = {obj.person_id, *before}
-        super().save_model(request, obj, form, change)
-        curation.refresh_names_of(people)
+    def affected(self, rows):
+        return set(rows.values_list("person_id", flat=True))
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        curation.refresh_names_of([obj.person_id])
-
-    def delete_queryset(self, request, queryset):
-        people = set(queryset.values_list("person_id", flat=True))
-        super().delete_queryset(request, queryset)
+    def refresh(self, people):
         curation.refresh_names_of(people)
 
 
@@ -657,7 +669,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(IndexedSearch, ReviewedAdmin):
+class ArticleAdmin(IndexedSearch, RefreshedOnChange, ReviewedAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",
@@ -726,18 +738,10 @@ class ArticleAdmin(IndexedSearch, ReviewedAdmin):
 
     # A title, an outlet, a date or a review status can make or break a likeness with the
     # articles of the old title or of the new (curation.suspected_duplicates).
-    def save_model(self, request, obj, form, change):
-        titles = {obj.title, *Article.objects.filter(pk=obj.pk).values_list("title", flat=True)}
-        super().save_model(request, obj, form, change)
-        curation.reflag_titles(titles)
+    def affected(self, rows):
+        return set(rows.values_list("title", flat=True))
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        curation.reflag_titles([obj.title])
-
-    def delete_queryset(self, request, queryset):
-        titles = set(queryset.values_list("title", flat=True))
-        super().delete_queryset(request, queryset)
+    def refresh(self, titles):
         curation.reflag_titles(titles)
 
     def search_condition(self, request, term):
