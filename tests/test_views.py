@@ -551,6 +551,22 @@ def test_outlet_list_filters(client, archive_world, params, expected):
     assert [o.name for o in response.context["outlets"]] == expected
 
 
+def test_a_later_page_of_outlets_reads_the_counts_of_its_own_outlets_only(client, archive_world):
+    extra = [f.make_outlet(name=f"Wire {n:02d}") for n in range(50)]
+    f.make_article(title="Wire story", outlet=extra[-1], published_date=datetime.date(2024, 5, 1))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/outlets/", {"page": 2})
+    outlets = list(response.context["outlets"])
+    everyone = list(Outlet.objects.order_by("name"))
+    assert [o.name for o in outlets] == [o.name for o in everyone[50:]]
+    counted = {o.name: (o.article_count, o.last_published) for o in outlets}
+    assert counted["Wire 49"] == (1, datetime.date(2024, 5, 1))
+    assert counted["Xinhua"][0] == 1
+    [with_counts] = [q["sql"] for q in captured if "archive_articlemonthcount" in q["sql"]]
+    assert "OFFSET" not in with_counts
+    assert str(archive_world.xinhua.pk) in with_counts
+
+
 def test_outlet_page_lists_its_articles_paginated(client, archive_world):
     for n in range(31):
         f.make_article(title=f"Item {n}", outlet=archive_world.xinhua)
@@ -803,7 +819,8 @@ def test_person_page_shows_the_newest_articles_and_quotes(
         ("/archive/2022/03/", 7),
         ("/archive/2022/03/04/", 7),
         ("/archive/undated/", 5),
-        ("/outlets/", 3),
+        # The page's ids, then its rows with their counts and dates (RowsByPage)
+        ("/outlets/", 4),
         ("/outlets/xinhua/", 4),
         # The page's ids, then its rows (RowsByPage); the list counts the page's reports
         ("/meetings/", 8),
