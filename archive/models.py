@@ -566,8 +566,9 @@ class ArticleSource(models.Model):
 
 
 class SuspectedDuplicate(models.Model):
-    """An unreviewed article that looks like another non-rejected one (its twin): the same
-    title, ignoring case, from the same outlet or published within two days of it.
+    """An unreviewed article that looks like an earlier non-rejected one (its twin, the
+    first by id): the same title, ignoring case, from the same outlet or published within
+    two days of it.
 
     Written by archive.curation.flag_suspected_duplicates when articles are imported and
     when a curator's change may make or break a likeness; the review queue lists these
