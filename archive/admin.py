@@ -184,15 +184,9 @@ class CurationAdmin(admin.ModelAdmin):
             curation.refresh_names_of([form.instance.pk])
 
 
-class RefreshedOnChange:
+class RefreshedOnDelete:
     """For admins whose records feed something kept elsewhere: `affected(rows)` names what
-    the rows feed, `refresh(keys)` brings it up to date after a save or a deletion (for
-    what they fed before the change and after it)."""
-
-    def save_model(self, request, obj, form, change):
-        before = self.affected(type(obj).objects.filter(pk=obj.pk)) if obj.pk else set()
-        super().save_model(request, obj, form, change)
-        self.refresh(before | self.affected(type(obj).objects.filter(pk=obj.pk)))
+    the rows feed, `refresh(keys)` brings it up to date after a deletion."""
 
     def delete_model(self, request, obj):
         keys = self.affected(type(obj).objects.filter(pk=obj.pk))
@@ -203,6 +197,16 @@ class RefreshedOnChange:
         keys = self.affected(queryset)
         super().delete_queryset(request, queryset)
         self.refresh(keys)
+
+
+class RefreshedOnChange(RefreshedOnDelete):
+    """RefreshedOnDelete, and after a save too (for what the record fed before the change
+    and after it)."""
+
+    def save_model(self, request, obj, form, change):
+        before = self.affected(type(obj).objects.filter(pk=obj.pk)) if obj.pk else set()
+        super().save_model(request, obj, form, change)
+        self.refresh(before | self.affected(type(obj).objects.filter(pk=obj.pk)))
 
 
 class ReviewedAdmin(CurationAdmin):
@@ -472,7 +476,7 @@ class MeetingReportInline(ReadOnlyRelationInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(MergeMixin, ReviewedAdmin):
+class OutletAdmin(MergeMixin, RefreshedOnDelete, ReviewedAdmin):
     list_display = ("name", "kind", "country", "domain_list", "article_count", "review_status")
     list_filter = ("review_status", "kind", "country")
     search_fields = ("name", "slug")
@@ -486,6 +490,14 @@ class OutletAdmin(MergeMixin, ReviewedAdmin):
         Named again, Meta.ordering serves autocomplete's pagination."""
         shown_articles = ArticleMonthCount.objects.of_each_outlet()
         return super().get_queryset(request).annotate(article_count=shown_articles).order_by("name")
+
+    # A deleted outlet's articles no longer share it (curation.suspected_duplicates).
+    def affected(self, rows):
+        articles = Article.objects.filter(outlet__in=rows.order_by().values("pk"))
+        return set(articles.values_list("title", flat=True))
+
+    def refresh(self, titles):
+        curation.reflag_titles(titles)
 
     @admin.display(description="domains")
     def domain_list(self, outlet):

@@ -156,6 +156,21 @@ def test_admin_edits_and_deletions_find_twins_again(curator_client, admin_form, 
     assert twins() == {third: work.repeat}
 
 
+def test_deleting_the_outlet_two_articles_shared_unflags_them(curator_client, work):
+    Article.objects.filter(pk=work.repeat.pk).update(
+        outlet=work.tass, published_date=datetime.date(2025, 1, 1)
+    )
+    curation.reflag_titles([work.repeat.title])
+    assert twins() == {work.repeat: work.talks}  # the same outlet, months apart
+    response = curator_client.post(
+        reverse("admin:archive_outlet_changelist"),
+        {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [work.tass.pk]},
+    )
+    assert response.status_code == 302
+    assert not Outlet.objects.filter(pk=work.tass.pk).exists()
+    assert twins() == {}
+
+
 def test_finding_twins_reads_the_title_index(work):
     with CaptureQueriesContext(connection) as queries:
         curation.flag_suspected_duplicates([work.repeat.pk])
