@@ -10,9 +10,8 @@ from archive.citations import bibtex_citation, plain_citation
 from archive.exports import MeetingExport
 from archive.filters import MeetingFilter, meetings_per_year
 from archive.models import Meeting, MeetingReport, Participation, Position
-from archive.paging import RowsByPage
 from archive.search import LISTING_DEFERRED
-from archive.views.mixins import ExportMixin, JsonDetailMixin, SectionMixin
+from archive.views.mixins import ExportMixin, JsonDetailMixin, PagedByIds, SectionMixin
 from archive.visibility import SHOWN_ARTICLE, shown
 
 
@@ -27,9 +26,9 @@ def meetings_with_participants():
     )
 
 
-class MeetingPages(SectionMixin, ExportMixin, FilterView):
+class MeetingPages(PagedByIds, SectionMixin, ExportMixin, FilterView):
     """What the meeting list and the timeline share: the filters, the export, and pages
-    read as ids first (RowsByPage)."""
+    read as ids first."""
 
     filterset_class = MeetingFilter
     context_object_name = "meetings"
@@ -37,9 +36,6 @@ class MeetingPages(SectionMixin, ExportMixin, FilterView):
     section = "meetings"
     export_class = MeetingExport
     export_name = "meetings"
-
-    def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(RowsByPage(queryset), page_size)
 
 
 class MeetingListView(MeetingPages):

@@ -8,8 +8,8 @@ from django_filters.views import FilterView
 from archive.exports import ArticleExport, OutletExport
 from archive.filters import ArticleFilter, OutletFilter
 from archive.models import Article, ArticleMonthCount, Outlet
-from archive.paging import BoundedPaginator, RowsByPage
-from archive.views.mixins import ExportMixin, SectionMixin
+from archive.paging import BoundedPaginator
+from archive.views.mixins import ExportMixin, PagedByIds, SectionMixin
 from archive.visibility import shown
 
 
@@ -29,7 +29,7 @@ def outlets_with_counts():
     ).order_by("name")
 
 
-class OutletListView(SectionMixin, ExportMixin, FilterView):
+class OutletListView(PagedByIds, SectionMixin, ExportMixin, FilterView):
     filterset_class = OutletFilter
     template_name = "archive/outlet_list.html"
     context_object_name = "outlets"
@@ -41,12 +41,6 @@ class OutletListView(SectionMixin, ExportMixin, FilterView):
 
     def get_queryset(self):
         return outlets_with_counts()
-
-    def paginate_queryset(self, queryset, page_size):
-        """Pages read as ids first (RowsByPage): the counts and dates are read for the
-        page's outlets alone, where an OFFSET had PostgreSQL read them for every outlet it
-        skipped (page 6 of 299 outlets: 55 to 82 ms at a million articles)."""
-        return super().paginate_queryset(RowsByPage(queryset), page_size)
 
 
 class OutletDetailView(SectionMixin, ExportMixin, SingleObjectMixin, ListView):
