@@ -631,16 +631,14 @@ class ArticleSearchFilter(ArticleOutletFilter):
         Counting across a broad search or the whole archive would read every row: the
         counts are those among the sample (`sample()`), marked when it is not every match.
         """
-        if self.is_bound:
-            self.form.is_valid()
+        chosen = self.chosen_facets()
         facets = []
         for name, label in self.FACETS.items():
-            current = self.form.cleaned_data.get(name) if self.is_bound else None
-            without = None if current in (None, "") else name
+            without = name if name in chosen else None
             sample = self.sample(without)
-            current = str(getattr(current, "slug", current))
+            current = str(getattr(chosen.get(name), "slug", chosen.get(name)))
             values = []
-            for value, text, count in self._facet_counts(without)[name][:FACET_SIZE]:
+            for value, text, count in self.count_facets(without)[name][:FACET_SIZE]:
                 selected = str(value) == current
                 toggle = self._toggle(name, value, selected)
                 values.append(FacetValue(str(value), str(text), count, selected, toggle))
@@ -648,7 +646,15 @@ class ArticleSearchFilter(ArticleOutletFilter):
             facets.append(Facet(name, label, values, sampled=sampled))
         return facets
 
-    def _facet_counts(self, without):
+    def chosen_facets(self):
+        """{facet: value} of the facets whose filter is set."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        chosen = self.form.cleaned_data
+        return {name: chosen[name] for name in self.FACETS if chosen.get(name) not in (None, "")}
+
+    def count_facets(self, without):
         """{facet: [(value, label, articles)], most articles first} among the articles of
         `sample(without)`, in seven queries of a few thousand rows at most (only the facet
         `without` when it is given: the others count the sample with every filter)."""

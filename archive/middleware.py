@@ -16,7 +16,7 @@ narrow a search, without Retry-After: asking again would take as long.
 """
 
 import logging
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import psycopg
 from django.conf import settings
@@ -69,27 +69,36 @@ class StatementTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        milliseconds = round(1000 * settings.WEB_STATEMENT_TIMEOUT)
-        if not milliseconds:
+        with bounded_statements():
             return self.get_response(request)
-        bounded = []
 
-        def bound(execute, sql, params, many, context):
-            connection = context["connection"]
-            if connection not in bounded:
-                with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-                    cursor.execute(f"SET statement_timeout = {milliseconds}")
-                bounded.append(connection)
-            return execute(sql, params, many, context)
 
-        try:
-            with ExitStack() as wrappers:
-                for connection in connections.all():
-                    wrappers.enter_context(connection.execute_wrapper(bound))
-                return self.get_response(request)
-        finally:
-            for connection in bounded:
-                _reset_statement_timeout(connection)
+@contextmanager
+def bounded_statements():
+    """Within it, this thread's statements stop after settings.WEB_STATEMENT_TIMEOUT
+    seconds: set on each connection before its first statement, reset on leaving."""
+    milliseconds = round(1000 * settings.WEB_STATEMENT_TIMEOUT)
+    if not milliseconds:
+        yield
+        return
+    bounded = []
+
+    def bound(execute, sql, params, many, context):
+        connection = context["connection"]
+        if connection not in bounded:
+            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {milliseconds}")
+            bounded.append(connection)
+        return execute(sql, params, many, context)
+
+    try:
+        with ExitStack() as wrappers:
+            for connection in connections.all():
+                wrappers.enter_context(connection.execute_wrapper(bound))
+            yield
+    finally:
+        for connection in bounded:
+            _reset_statement_timeout(connection)
 
 
 def _reset_statement_timeout(connection):

@@ -15,6 +15,9 @@ WEB_STATEMENT_TIMEOUT  seconds a database statement of a web request may run (de
                0: no limit); commands (imports, exports, migrations) are not limited.
 ARCHIVE_RANKED_MATCHES  how many of a broad search's newest matches relevance ranks and
                the facets count (default 1000; README: what changing it costs).
+ARCHIVE_PARALLEL_READS  threads a web process runs a page's independent reads on, each
+               with a database connection of its own (default 2; 0: none, every read on
+               the request's thread; archive/parallel_reads.py).
 """
 
 import datetime
@@ -204,6 +207,10 @@ ARCHIVE_RANKED_MATCHES = os.environ.get("ARCHIVE_RANKED_MATCHES", "1000").strip(
 if not re.fullmatch(r"[1-9]\d{0,5}", ARCHIVE_RANKED_MATCHES):
     raise ImproperlyConfigured("ARCHIVE_RANKED_MATCHES is a whole number from 1 to 999999.")
 ARCHIVE_RANKED_MATCHES = int(ARCHIVE_RANKED_MATCHES)
+ARCHIVE_PARALLEL_READS = os.environ.get("ARCHIVE_PARALLEL_READS", "2").strip()
+if not re.fullmatch(r"\d{1,2}", ARCHIVE_PARALLEL_READS):
+    raise ImproperlyConfigured("ARCHIVE_PARALLEL_READS is a whole number from 0 to 99.")
+ARCHIVE_PARALLEL_READS = int(ARCHIVE_PARALLEL_READS)
 
 # Security ---------------------------------------------------------------------------------
 # Pages carry no inline script or style: everything comes from our own static files, so

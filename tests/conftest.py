@@ -47,6 +47,16 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def parallel_reads_closed():
+    """Pool threads' connections closed after each test: a test database cannot be dropped
+    while they are open (archive/parallel_reads.py)."""
+    yield
+    from archive import parallel_reads
+
+    parallel_reads.shut_down()
+
+
 @pytest.fixture
 def archive_world(db):
     """A small archive: three outlets, four officials, five articles, two meetings.

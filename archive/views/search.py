@@ -3,7 +3,7 @@
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
-from archive import names
+from archive import names, parallel_reads
 from archive.exports import ArticleExport
 from archive.filters import ArticleSearchFilter
 from archive.models import Article
@@ -97,14 +97,28 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
         return sample.complete or self._page_asked() * page_size <= len(sample.ids)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        """The facets are counted beside the rest (archive/parallel_reads.py): a chosen
+        facet's other values from the start, as they need nothing from the request; the
+        others once the sample, which the pages also read, is known."""
         filterset = self.filterset
         search = filterset.search
+        query_errors = filterset.form.errors.get("q")
+        counting = []
+        if not query_errors:
+            counting = [
+                parallel_reads.start(filterset.count_facets, name)
+                for name in filterset.chosen_facets()
+            ]
+        context = super().get_context_data(**kwargs)
+        if not query_errors:
+            counting.append(parallel_reads.start(filterset.count_facets, None))
         articles = list(context["object_list"])
         if search and articles:
             headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
             for article in articles:
                 article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
+        for counted in counting:
+            counted.result()
         sample = filterset.sample()
         count, estimated = filterset.result_count
         if context["paginator"].known is None:  # counted for a page past the sample
@@ -112,7 +126,6 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
         suggestions = []
         if search and search.is_plain_words and not filterset.people and count < SUGGEST_BELOW:
             suggestions = names.similar_names(search.text)
-        query_errors = filterset.form.errors.get("q")
         context.update(
             articles=articles,
             search=search,

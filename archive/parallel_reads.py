@@ -1,0 +1,85 @@
+"""Reads of one page that need nothing from each other, run side by side.
+
+A search page finds its sample of matches, then reads the page's rows and snippets; the
+facet counts need only the sample, and the samples for a chosen facet's other values
+need nothing at all from the request. `start` hands such a read to a thread of a small
+pool, which runs it on a database connection of its own (Django's connections are per
+thread) while the request's thread goes on, and `Future.result()` waits for it.
+
+The read runs on the request's thread instead, at once, when ARCHIVE_PARALLEL_READS is 0
+or when that thread holds a transaction open: another connection would not see what the
+transaction wrote (the tests' transactions among them).
+
+On a pool thread, a read keeps what it would have had on the request's: the request's
+replica (archive/replicas.py keeps it in a context variable, copied to the thread) and
+WEB_STATEMENT_TIMEOUT; connections past CONN_MAX_AGE or left broken are closed before and
+after, as Django does around a request.
+"""
+
+import contextvars
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from archive.middleware import bounded_statements
+
+_pool = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def start(function, *args):
+    """A Future of `function(*args)`, run on a pool thread or, as explained above, here."""
+    if not settings.ARCHIVE_PARALLEL_READS or _in_transaction():
+        future = Future()
+        try:
+            future.set_result(function(*args))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+    context = contextvars.copy_context()
+    return _threads().submit(context.run, _read_apart, function, *args)
+
+
+def shut_down():
+    """Close the pool threads' connections and end the threads (a test database cannot be
+    dropped while they hold connections to it)."""
+    global _pool
+    with _pool_lock:
+        pool, threads, _pool = _pool, _pool_size, None
+    if pool is None:
+        return
+    # One task a thread: each waits for the others, so that every thread takes one.
+    everyone = threading.Barrier(threads, timeout=10)
+    for future in [pool.submit(_close_connections, everyone) for _ in range(threads)]:
+        future.result()
+    pool.shutdown()
+
+
+def _close_connections(everyone):
+    everyone.wait()
+    connections.close_all()
+
+
+def _in_transaction():
+    return any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
+
+
+def _threads():
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None:
+            _pool_size = settings.ARCHIVE_PARALLEL_READS
+            _pool = ThreadPoolExecutor(_pool_size, thread_name_prefix="parallel-reads")
+        return _pool
+
+
+def _read_apart(function, *args):
+    close_old_connections()
+    try:
+        with bounded_statements():
+            return function(*args)
+    finally:
+        close_old_connections()

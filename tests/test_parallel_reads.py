@@ -1,0 +1,115 @@
+"""A page's independent reads run on pool threads (archive/parallel_reads.py): off the
+request's connection, bounded like it, with the same results as on the request's thread."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive import parallel_reads
+from archive.filters import ArticleSearchFilter
+
+# Web requests run in autocommit, as these tests do; in a test's transaction every read
+# stays on the request's thread (test_reads_stay_on_the_thread_in_a_transaction).
+autocommit = pytest.mark.django_db(transaction=True)
+
+FACET_COUNTS = "WITH sample AS"
+
+
+def shown_statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return threading.current_thread().name, cursor.fetchone()[0]
+
+
+def facets_of(response):
+    """{facet: [(label, count, selected)]} as the search page shows them."""
+    return {
+        facet.name: [(value.label, value.count, value.selected) for value in facet.values]
+        for facet in response.context["facets"]
+    }
+
+
+@autocommit
+def test_a_search_page_counts_its_facets_off_the_requests_connection(
+    client, settings, archive_world
+):
+    url = "/search/?q=Belousov&outlet=tass&language=en"
+    settings.ARCHIVE_PARALLEL_READS = 0
+    with CaptureQueriesContext(connection) as inline:
+        alone = client.get(url)
+    settings.ARCHIVE_PARALLEL_READS = 2
+    with CaptureQueriesContext(connection) as request_thread:
+        beside = client.get(url)
+
+    # One count for the outlet facet's other values, one for the language's, one for the rest.
+    assert sum(FACET_COUNTS in q["sql"] for q in inline.captured_queries) == 3
+    assert not any(FACET_COUNTS in q["sql"] for q in request_thread.captured_queries)
+    assert facets_of(beside) == facets_of(alone)
+    assert facets_of(beside)["outlet"] == [("TASS", 1, True), ("Xinhua", 1, False)]
+
+
+@autocommit
+def test_a_read_on_a_pool_thread_is_bounded_like_the_requests(settings):
+    settings.ARCHIVE_PARALLEL_READS = 2
+    settings.WEB_STATEMENT_TIMEOUT = 2.5
+
+    thread, timeout = parallel_reads.start(shown_statement_timeout).result()
+
+    assert thread.startswith("parallel-reads")
+    assert timeout == "2500ms"
+    assert shown_statement_timeout()[1] == "0"  # this thread's connection is untouched
+
+
+@autocommit
+def test_a_pool_threads_timeout_reaches_the_visitor_and_the_site_goes_on(
+    client, settings, archive_world, monkeypatch
+):
+    settings.ARCHIVE_PARALLEL_READS = 2
+    settings.WEB_STATEMENT_TIMEOUT = 0.2
+    counted = ArticleSearchFilter.count_facets
+
+    def slow_count(self, without):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(5)")
+        return counted(self, without)
+
+    monkeypatch.setattr(ArticleSearchFilter, "count_facets", slow_count)
+    started = time.monotonic()
+    response = client.get("/search/?q=Belousov")
+
+    assert time.monotonic() - started < 3
+    assert response.status_code == 503
+    assert "This page took too long" in response.content.decode()
+    monkeypatch.setattr(ArticleSearchFilter, "count_facets", counted)
+    assert client.get("/search/?q=Belousov").status_code == 200
+
+
+def test_reads_stay_on_the_thread_in_a_transaction(db, settings):
+    """Another connection would not see what the transaction wrote."""
+    settings.ARCHIVE_PARALLEL_READS = 2
+
+    thread, _ = parallel_reads.start(shown_statement_timeout).result()
+
+    assert thread == threading.current_thread().name
+
+
+@autocommit
+def test_no_pool_when_parallel_reads_are_off(settings):
+    settings.ARCHIVE_PARALLEL_READS = 0
+
+    thread, _ = parallel_reads.start(shown_statement_timeout).result()
+
+    assert thread == threading.current_thread().name
+
+
+def test_an_error_in_a_read_is_raised_where_its_result_is_asked_for():
+    def fails():
+        raise ValueError("no such thing")
+
+    future = parallel_reads.start(fails)
+
+    with pytest.raises(ValueError, match="no such thing"):
+        future.result()
