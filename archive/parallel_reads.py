@@ -6,9 +6,11 @@ need nothing at all from the request. `start` hands such a read to a thread of a
 pool, which runs it on a database connection of its own (Django's connections are per
 thread) while the request's thread goes on, and `Future.result()` waits for it.
 
-The read runs on the request's thread instead, at once, when ARCHIVE_PARALLEL_READS is 0
-or when that thread holds a transaction open: another connection would not see what the
-transaction wrote (the tests' transactions among them).
+The read runs on the request's thread instead, at once, when ARCHIVE_PARALLEL_READS is 0,
+when every pool thread is busy (so that, in a server running requests on threads, no
+request waits for another's reads) or when the request's thread holds a transaction
+open: another connection would not see what the transaction wrote (the tests'
+transactions among them).
 
 On a pool thread, a read keeps what it would have had on the request's: the request's
 replica (archive/replicas.py keeps it in a context variable, copied to the thread) and
@@ -27,20 +29,19 @@ from archive.middleware import bounded_statements
 
 _pool = None
 _pool_size = 0
+_idle = None
 _pool_lock = threading.Lock()
 
 
 def start(function, *args):
     """A Future of `function(*args)`, run on a pool thread or, as explained above, here."""
     if not settings.ARCHIVE_PARALLEL_READS or _in_transaction():
-        future = Future()
-        try:
-            future.set_result(function(*args))
-        except Exception as error:
-            future.set_exception(error)
-        return future
+        return _run_here(function, *args)
+    pool, idle = _threads()
+    if not idle.acquire(blocking=False):
+        return _run_here(function, *args)  # never queued behind another request's reads
     context = contextvars.copy_context()
-    return _threads().submit(context.run, _read_apart, function, *args)
+    return pool.submit(context.run, _read_apart, idle, function, *args)
 
 
 def shut_down():
@@ -68,18 +69,30 @@ def _in_transaction():
 
 
 def _threads():
-    global _pool, _pool_size
+    """(the pool, a semaphore counting its idle threads), made on first use."""
+    global _pool, _pool_size, _idle
     with _pool_lock:
         if _pool is None:
             _pool_size = settings.ARCHIVE_PARALLEL_READS
             _pool = ThreadPoolExecutor(_pool_size, thread_name_prefix="parallel-reads")
-        return _pool
+            _idle = threading.BoundedSemaphore(_pool_size)
+        return _pool, _idle
 
 
-def _read_apart(function, *args):
+def _run_here(function, *args):
+    future = Future()
+    try:
+        future.set_result(function(*args))
+    except Exception as error:
+        future.set_exception(error)
+    return future
+
+
+def _read_apart(idle, function, *args):
     close_old_connections()
     try:
         with bounded_statements():
             return function(*args)
     finally:
         close_old_connections()
+        idle.release()
