@@ -89,10 +89,10 @@ def _run_here(function, *args):
 
 
 def _read_apart(idle, function, *args):
-    close_old_connections()
     try:
+        close_old_connections()
         with bounded_statements():
             return function(*args)
     finally:
-        close_old_connections()
         idle.release()
+        close_old_connections()

@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from archive import parallel_reads
@@ -99,6 +99,31 @@ def test_a_read_runs_here_when_every_pool_thread_is_busy(settings):
     assert busy.result() is True
     assert thread == threading.current_thread().name
     assert parallel_reads.start(shown_statement_timeout).result()[0].startswith("parallel-reads")
+
+
+@autocommit
+@pytest.mark.parametrize("failing", ["the read", "closing an old connection"])
+def test_a_pool_thread_that_failed_takes_the_next_read(settings, monkeypatch, failing):
+    settings.ARCHIVE_PARALLEL_READS = 1
+    calls = []
+
+    def read():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def close_old_connections():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    if failing == "closing an old connection":
+        monkeypatch.setattr(parallel_reads, "close_old_connections", close_old_connections)
+        read = shown_statement_timeout
+
+    with pytest.raises(OperationalError):
+        parallel_reads.start(read).result()
+    thread, _ = parallel_reads.start(shown_statement_timeout).result()
+
+    assert thread.startswith("parallel-reads")
 
 
 def test_reads_stay_on_the_thread_in_a_transaction(db, settings):
