@@ -18,6 +18,12 @@ autocommit = pytest.mark.django_db(transaction=True)
 FACET_COUNTS = "WITH sample AS"
 
 
+@pytest.fixture(autouse=True)
+def idle_machine(monkeypatch):
+    """A core free, whatever else runs beside the tests."""
+    monkeypatch.setattr(parallel_reads, "_core_free", lambda: True)
+
+
 def shown_statement_timeout():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
@@ -124,6 +130,35 @@ def test_a_pool_thread_that_failed_takes_the_next_read(settings, monkeypatch, fa
     thread, _ = parallel_reads.start(shown_statement_timeout).result()
 
     assert thread.startswith("parallel-reads")
+
+
+@autocommit
+def test_reads_stay_on_the_thread_when_no_core_is_free(settings, monkeypatch):
+    settings.ARCHIVE_PARALLEL_READS = 2
+    monkeypatch.setattr(parallel_reads, "_core_free", lambda: False)
+
+    thread, _ = parallel_reads.start(shown_statement_timeout).result()
+
+    assert thread == threading.current_thread().name
+
+
+@pytest.mark.parametrize(
+    "loadavg, free",
+    [
+        ("4.10 3.02 2.50 1/170 9", True),
+        ("0.20 0.10 0.05 2/170 9", True),
+        ("0.2 0.1 0.1 3/170 9", False),
+    ],
+)
+def test_a_core_is_free_while_no_more_threads_are_ready_than_cores(
+    tmp_path, monkeypatch, loadavg, free
+):
+    monkeypatch.undo()  # the real check, not the fixture's
+    monkeypatch.setattr(parallel_reads, "CORES", 2)
+    path = tmp_path / "loadavg"
+    path.write_text(loadavg + "\n")
+
+    assert parallel_reads._core_free(path) is free
 
 
 def test_reads_stay_on_the_thread_in_a_transaction(db, settings):
