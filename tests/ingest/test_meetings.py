@@ -1,11 +1,19 @@
 """Meetings and quotes in one article, and the linking of reports across articles."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from archive.ingest.extract import date_from_tenures, extract
-from archive.ingest.meetings import link_meetings
+from archive.ingest.meetings import (
+    JOINED,
+    JOINED_PATTERN,
+    TRIGGER,
+    TRIGGER_PATTERN,
+    link_meetings,
+    split_sentences,
+)
 from archive.ingest.people import PeopleMatcher
 from tests.ingest.gazetteer_data import gazetteer
 
@@ -276,3 +284,57 @@ def test_a_report_naming_more_participants_links_to_the_same_meeting(matcher):
         matcher, "Dong Jun met Andrei Belousov in Beijing on Monday.", date(2024, 10, 15)
     )
     assert link_meetings([("a", fuller[0]), ("b", shorter[0])]) == [["a", "b"]]
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def corpus_sentences():
+    """Every sentence of the test and demo corpora (HTML markup included, as it comes)."""
+    folders = [ROOT / "tests" / "ingest" / "corpus", ROOT / "fixtures" / "corpus"]
+    for path in sorted(p for folder in folders for p in folder.iterdir() if p.is_file()):
+        yield from (
+            s.text for s in split_sentences(path.read_text(encoding="utf-8", errors="replace"))
+        )
+
+
+@pytest.mark.parametrize(
+    ("prefiltered", "pattern"),
+    [(TRIGGER, TRIGGER_PATTERN), (JOINED, JOINED_PATTERN)],
+    ids=["TRIGGER", "JOINED"],
+)
+def test_prefiltered_patterns_find_what_the_patterns_find(prefiltered, pattern):
+    sentences = [
+        *corpus_sentences(),
+        "The Ministers VISITED the base.",
+        "Шойгу ВСТРЕТИЛСЯ с министром обороны Китая.",
+        "The two held a VIDEOCONFERENCE.",
+        "They Also Took Part.",
+        "He had a call with his counterpart.",
+        "The two co-chaired the commission.",
+        "The reception was warm.",
+        "A conversation with the envoy followed.",
+        "They spoke by phone.",
+        "They later held a teleconference.",
+        "It came up during the plenary session.",
+        "They met at the annual summit.",
+        "He will attend the ministers' conference.",
+        "Министры провели переговоры; визит продолжится, он принял гостей.",
+        "He vısıted the academy.",  # dotless ı: IGNORECASE matches it to i
+    ]
+    matched = 0
+    for sentence in sentences:
+        expected = [m.span() for m in pattern.finditer(sentence)]
+        assert [m.span() for m in prefiltered.finditer(sentence)] == expected, sentence
+        found = prefiltered.search(sentence)
+        assert (found.span() if found else None) == (expected[0] if expected else None)
+        matched += bool(expected)
+    assert matched >= 5
+
+
+def test_prefilter_skips_text_without_its_words():
+    sentence = "Experts noted that cooperation in this area has grown over recent years."
+    assert not TRIGGER.may_match(sentence)
+    assert TRIGGER.search(sentence) is None
+    assert list(TRIGGER.finditer(sentence)) == []
+    assert TRIGGER.may_match("They spoke by phone.")
