@@ -515,7 +515,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         search matches few; with `ranks` (a dict), each one's relevance is kept there."""
         newest = self.narrowed(without, search=search).order_by(*NEWEST_FIRST)
         estimate = planner_estimate(newest.values_list("pk")) if search else None
-        if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted):
+        if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted, without):
             return _read(newest, wanted, search, ranks), estimate
         filtered = self.narrowed(without, match=False).order_by() if search.people else None
         others = not self._mentions_a_person_named(without, search)
@@ -547,13 +547,21 @@ class ArticleSearchFilter(ArticleOutletFilter):
         person = None if without == "person" else self.form.cleaned_data.get("person")
         return person is not None and person.pk in search.people
 
-    def _few_matches(self, search, estimate, bound):
+    def _few_matches(self, search, estimate, bound, without):
         """Whether the search matches at most `bound` articles, by the planner's estimates
-        of it and of its text alone: a filter on people often selects the very articles
-        that name them, which an estimate that takes the two as independent misses."""
+        of it and of its text alone (unless no filter but `without` is set: then the two
+        are one): a filter on people often selects the very articles that name them, which
+        an estimate that takes the two as independent misses."""
         if estimate > bound:
             return False
+        if not self._filtered(without):
+            return True
         return planner_estimate(self.queryset.matching(search)) <= bound
+
+    def _filtered(self, without):
+        """Whether a filter other than `without` is set."""
+        chosen = self.form.cleaned_data
+        return any(chosen.get(name) not in (None, "") for name in self.filters if name != without)
 
     def _windows(self, estimate, wanted, found, whole_years=False):
         """Q filters on published_date, newest first, until the list `found` holds

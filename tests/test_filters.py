@@ -233,6 +233,23 @@ def test_the_sample_is_the_newest_matches_whatever_the_windows(
     assert sample.complete == (size >= 26)
 
 
+@pytest.mark.parametrize(
+    ("query", "estimates"),
+    [("q=drills", 1), ("q=drills&sort=newest", 1), ("q=drills&date_from=2023-01-01", 2)],
+)
+def test_the_text_alone_is_estimated_only_when_a_filter_is_set(
+    two_years_of_drills, query, estimates
+):
+    """Whether a search matches few is judged by the planner's estimate of it and, when a
+    filter may hide how many its text alone matches, of that too: one EXPLAIN without a
+    filter, where the two are the same query."""
+    with CaptureQueriesContext(connection) as statements:
+        sample = search(query).sample()
+    explained = [s["sql"] for s in statements if s["sql"].startswith("EXPLAIN")]
+    assert len(explained) == estimates
+    assert sample.ids and sample.complete
+
+
 def test_windows_are_read_a_year_at_a_time():
     """Each window lies within one calendar year, so that PostgreSQL can read that year's
     search index; an open window starts with whatever is dated after the newest year."""
