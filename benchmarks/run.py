@@ -27,8 +27,10 @@ Times are milliseconds, p50/p95/p99 over every timed request of a row (queries x
 The last line is one JSON object: articles, search_p95_ms (the worst query shape, its
 filters and sorts pooled), page_p95_ms (the worst page), tantivy_ratio (the worst shape's
 archive page p95 / Tantivy p95, relevance order, filters pooled), import_per_s,
-web_rss_mb, and tantivy_query_ratio (the same with the page's top-10 query alone, without
-counts, facets, snippets or the template: the work Tantivy does).
+web_rss_mb, tantivy_query_ratio (the same with the page's top-10 query alone, without
+counts, facets, snippets or the template: the work Tantivy does), and python_loop_ms (a
+fixed pure-Python loop timed before the timings: the machine's speed, which has differed
+between sessions by a factor of two for the same code).
 """
 
 import argparse
@@ -296,6 +298,19 @@ def page_urls(per_page, seed):
     }
 
 
+def python_loop_ms(runs=5, additions=1_000_000):
+    """Milliseconds a fixed pure-Python loop takes here, the median of `runs`: a gauge of
+    the machine's speed, so that runs on machines (or moments) of different speeds can be
+    told apart from changes in the code."""
+    times = []
+    for _ in range(runs):
+        started, total = time.perf_counter(), 0
+        for n in range(additions):
+            total += n
+        times.append(time.perf_counter() - started)
+    return 1000 * percentile(times, 0.5)
+
+
 def resident_memory_mb():
     """(current, peak) resident memory of this process, in MB."""
     values = {}
@@ -481,7 +496,7 @@ def main():
         + (f"; VACUUM ANALYZE {vacuum:.0f} s" if vacuum else ""),
         flush=True,
     )
-    load_before = os.getloadavg()
+    load_before, loop_before = os.getloadavg(), python_loop_ms()
     mix = build_mix(options.queries)
     for word in mix.frequent_words[:2]:
         share = Article.objects.matching(word).count() / articles
@@ -496,7 +511,7 @@ def main():
     pages = page_urls(options.pages, options.seed)
     page_times = time_rows(pages, timer.get, *common, "pages")
     rss, peak = resident_memory_mb()
-    load_after = os.getloadavg()
+    load_after, loop_after = os.getloadavg(), python_loop_ms()
 
     import_rate, import_start, statuses = import_throughput(options.import_documents)
     tantivy_times = {}
@@ -543,7 +558,8 @@ def main():
         f"{vector_us:.0f} µs an article\n"
         f"web process: {rss:.0f} MB resident after the run, {peak:.0f} MB at most\n"
         f"{os.cpu_count()} cores; load average (1, 5, 15 min) before the timings "
-        f"{_load(load_before)}, after {_load(load_after)}"
+        f"{_load(load_before)}, after {_load(load_after)}; a pure-Python loop of a million "
+        f"additions {loop_before:.0f} ms before, {loop_after:.0f} ms after (the machine's speed)"
     )
     if timer.failures:
         print(f"NOT 200: {len(timer.failures)} requests, e.g. {timer.failures[:3]}")
@@ -566,6 +582,7 @@ def main():
                 ),
                 "import_per_s": round(import_rate, 1),
                 "web_rss_mb": round(rss, 1),
+                "python_loop_ms": round(loop_before, 1),
             }
         )
     )
