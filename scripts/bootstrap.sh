@@ -17,13 +17,25 @@ find_python() {
   return 1
 }
 
+# apt-get as root, one run at a time: two ./test runs started together on a new machine
+# both install chromium, and the second's apt-get failed at once on the first one's lock.
+# The lock file is our own (apt's own locks cannot be waited for by `apt-get update`);
+# DPkg::Lock::Timeout waits for dpkg's lock when another program installs.
+root_apt_get() {
+  local lock=/run/lock
+  [ -d "$lock" ] || lock=/var/lock
+  flock -w 1800 "$lock/defense-archive-apt.lock" \
+    apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 make_venv() {
   local python="$1"
   if "$python" -m venv "$VENV" 2>/dev/null; then return 0; fi
   rm -rf "$VENV"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian's python3-venv ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+    root_apt_get update -qq &&
+      DEBIAN_FRONTEND=noninteractive root_apt_get install -y -qq python3-venv >&2
     "$python" -m venv "$VENV" && return 0
   fi
   echo "error: '$python -m venv' failed; install your distribution's venv package (python3-venv)." >&2
@@ -65,8 +77,8 @@ ensure_chromium() {
   if [ ${#missing[@]} = 0 ]; then return 0; fi
   if [ "$(id -u)" = 0 ] && [ "$local_only" != 1 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian's ${missing[*]} for the browser tests ..." >&2
-    apt-get update -qq >&2 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+    root_apt_get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive root_apt_get install -y -qq "${missing[@]}" >&2
     return
   fi
   if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
