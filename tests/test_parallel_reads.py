@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import parallel_reads
 from archive.filters import ArticleSearchFilter
+from archive.models import Article
 
 # Web requests run in autocommit, as these tests do; in a test's transaction every read
 # stays on the request's thread (test_reads_stay_on_the_thread_in_a_transaction).
@@ -55,6 +56,31 @@ def test_a_search_page_counts_its_facets_off_the_requests_connection(
     assert not any(FACET_COUNTS in q["sql"] for q in request_thread.captured_queries)
     assert facets_of(beside) == facets_of(alone)
     assert facets_of(beside)["outlet"] == [("TASS", 1, True), ("Xinhua", 1, False)]
+
+
+@autocommit
+def test_a_search_page_is_written_while_its_facets_are_counted(
+    client, settings, archive_world, monkeypatch
+):
+    settings.ARCHIVE_PARALLEL_READS = 2
+    written = threading.Event()
+    link, counted = Article.get_absolute_url, ArticleSearchFilter.count_facets
+
+    def card_link(article):
+        written.set()
+        return link(article)
+
+    def count_once_the_results_are_written(self, without):
+        assert written.wait(5), "the page waited for the facets before writing the results"
+        return counted(self, without)
+
+    monkeypatch.setattr(Article, "get_absolute_url", card_link)
+    monkeypatch.setattr(ArticleSearchFilter, "count_facets", count_once_the_results_are_written)
+    response = client.get("/search/?q=Belousov")
+
+    assert response.status_code == 200
+    assert facets_of(response)["outlet"] == [("TASS", 1, False), ("Xinhua", 1, False)]
+    assert '<aside class="facets"' in response.content.decode()
 
 
 @autocommit

@@ -1,5 +1,8 @@
 """The home page and the search page."""
 
+from functools import partial
+
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -99,7 +102,9 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def get_context_data(self, **kwargs):
         """The facets are counted beside the rest (archive/parallel_reads.py): a chosen
         facet's other values from the start, as they need nothing from the request; the
-        others once the sample, which the pages also read, is known."""
+        others once the sample, which the pages also read, is known. The page is written
+        meanwhile: `facets` waits for the counts only when the template reaches the
+        sidebar, its last part."""
         filterset = self.filterset
         search = filterset.search
         query_errors = filterset.form.errors.get("q")
@@ -117,8 +122,6 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
             for article in articles:
                 article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
-        for counted in counting:
-            counted.result()
         sample = filterset.sample()
         count, estimated = filterset.result_count
         if context["paginator"].known is None:  # counted for a page past the sample
@@ -132,7 +135,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             query_errors=query_errors,
             people=filterset.people,
             suggestions=suggestions,
-            facets=[] if query_errors else filterset.facets(),
+            facets=[] if query_errors else SimpleLazyObject(partial(_counted, filterset, counting)),
             result_count=count,
             count_estimated=estimated,
             ranked_among=len(sample.ids) if estimated and filterset.sort == "relevance" else None,
@@ -144,6 +147,13 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             ),
         )
         return context
+
+
+def _counted(filterset, counting):
+    """The search's facets, once the counts `counting` (futures) are in."""
+    for counted in counting:
+        counted.result()
+    return filterset.facets()
 
 
 class SearchHelpView(SectionMixin, TemplateView):
