@@ -1,6 +1,7 @@
 """A page's independent reads run on pool threads (archive/parallel_reads.py): off the
 request's connection, bounded like it, with the same results as on the request's thread."""
 
+import sys
 import threading
 import time
 
@@ -81,6 +82,26 @@ def test_a_search_page_is_written_while_its_facets_are_counted(
     assert response.status_code == 200
     assert facets_of(response)["outlet"] == [("TASS", 1, False), ("Xinhua", 1, False)]
     assert '<aside class="facets"' in response.content.decode()
+
+
+@autocommit
+def test_the_pool_hands_the_interpreter_over_often(settings):
+    settings.ARCHIVE_PARALLEL_READS = 2
+    before = sys.getswitchinterval()
+    try:
+        for interval in (0.005, parallel_reads.SWITCH_INTERVAL / 2):
+            parallel_reads.shut_down()
+            sys.setswitchinterval(interval)
+            assert (
+                parallel_reads.start(shown_statement_timeout)
+                .result()[0]
+                .startswith("parallel-reads")
+            )
+            assert sys.getswitchinterval() == pytest.approx(
+                min(interval, parallel_reads.SWITCH_INTERVAL)
+            )
+    finally:
+        sys.setswitchinterval(before)
 
 
 @autocommit
