@@ -1054,8 +1054,11 @@ class MeetingIndex:
             # OFFSET 0 keeps the subquery a per-window date index scan.
             f" CROSS JOIN LATERAL (SELECT id FROM {Meeting._meta.db_table}"
             f" WHERE date BETWEEN w.first AND w.last OFFSET 0) m"
-            f" JOIN {Participation._meta.db_table} p"
-            f" ON p.meeting_id = m.id AND p.person_id = w.person_id",
+            # And each of those meetings is looked up for the person, rather than every
+            # meeting the person ever had hashed for each window (a batch of 100 at a
+            # million articles: 15.6 -> 5.6 ms).
+            f" CROSS JOIN LATERAL (SELECT p.meeting_id FROM {Participation._meta.db_table} p"
+            f" WHERE p.meeting_id = m.id AND p.person_id = w.person_id OFFSET 0) p",
             [persons, firsts, lasts],
         )
         meetings = (

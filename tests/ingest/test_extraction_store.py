@@ -60,6 +60,22 @@ def test_one_meeting_reported_by_two_outlets_and_another_meeting_kept_apart(tmp_
     assert video.format == "video" and video.pk != october.pk
 
 
+def test_a_report_imported_later_joins_the_meeting_stored_before(tmp_path):
+    """The second import finds the meeting in the database (MeetingIndex), not in its batch."""
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    import_texts(first, a_tass=TASS, c_video=VIDEO)
+    import_texts(later, b_xinhua=XINHUA)
+
+    october = Meeting.objects.get(date=date(2024, 10, 14))
+    assert Meeting.objects.count() == 2
+    assert sorted(october.reports.values_list("article__outlet__name", flat=True)) == [
+        "TASS",
+        "Xinhua",
+    ]
+
+
 def test_mentions_have_offsets_and_evidence_and_new_people_are_flagged(tmp_path):
     article = import_texts(tmp_path, a_tass=TASS)["a_tass"].article
     mentions = list(Mention.objects.filter(article=article).select_related("person"))
