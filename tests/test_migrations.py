@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from archive.models import PENDING_LIST_KB, SEARCH_INDEX_YEARS
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,22 @@ def test_migrations_unapply_and_reapply_cleanly():
     with connection.cursor() as cursor:
         cursor.execute("select to_regclass('archive_article') is not null")
         assert cursor.fetchone()[0]
+
+
+def test_the_articles_gin_indexes_keep_small_pending_lists():
+    """Migration 0020: new articles wait in each GIN index's pending list, which every
+    search of that index reads whole; the lists are kept to PENDING_LIST_KB."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select c.relname, coalesce(c.reloptions, '{}') from pg_index i"
+            " join pg_class c on c.oid = i.indexrelid"
+            " join pg_am am on am.oid = c.relam"
+            " where i.indrelid = 'archive_article'::regclass and am.amname = 'gin'"
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 2 + 2 * len(SEARCH_INDEX_YEARS) + 2, sorted(options)
+    limit = f"gin_pending_list_limit={PENDING_LIST_KB}"
+    assert {name for name, option in options.items() if limit not in option} == set()
 
 
 def test_articles_keep_all_but_their_long_texts_in_the_row():
