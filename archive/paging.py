@@ -63,15 +63,18 @@ class RowsByIds:
     ids *and* ordered by date, PostgreSQL walked the whole date index looking for them,
     70 ms at a million articles, when the ids were not among the newest articles.)"""
 
-    def __init__(self, queryset, ids):
-        self.queryset, self.ids = queryset, list(ids)
+    def __init__(self, queryset, ids, on_page=None):
+        self.queryset, self.ids, self.on_page = queryset, list(ids), on_page
 
     def __len__(self):
         return len(self.ids)
 
     def __getitem__(self, page):
-        """The rows of a slice of the ids (what Paginator asks for)."""
+        """The rows of a slice of the ids (what Paginator asks for); `on_page`, if given,
+        is called with the slice's ids first."""
         ids = self.ids[page]
+        if self.on_page is not None:
+            self.on_page(ids)
         rows = {row.pk: row for row in self.queryset.filter(pk__any=ids)}
         return [rows[pk] for pk in ids if pk in rows]
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from archive import parallel_reads
 from archive.filters import ArticleSearchFilter
 from archive.models import Article
+from archive.search import MARK_ON
 
 # Web requests run in autocommit, as these tests do; in a test's transaction every read
 # stays on the request's thread (test_reads_stay_on_the_thread_in_a_transaction).
@@ -32,6 +33,18 @@ def shown_statement_timeout():
         return threading.current_thread().name, cursor.fetchone()[0]
 
 
+def both_ways(client, settings, url):
+    """((response, [SQL on the request's connection]), the same) for a GET of `url` with
+    the reads on the request's thread, then with a pool of two."""
+    answers = []
+    for threads in (0, 2):
+        settings.ARCHIVE_PARALLEL_READS = threads
+        with CaptureQueriesContext(connection) as request_thread:
+            response = client.get(url)
+        answers.append((response, [q["sql"] for q in request_thread.captured_queries]))
+    return answers
+
+
 def facets_of(response):
     """{facet: [(label, count, selected)]} as the search page shows them."""
     return {
@@ -44,19 +57,35 @@ def facets_of(response):
 def test_a_search_page_counts_its_facets_off_the_requests_connection(
     client, settings, archive_world
 ):
-    url = "/search/?q=Belousov&outlet=tass"
-    settings.ARCHIVE_PARALLEL_READS = 0
-    with CaptureQueriesContext(connection) as inline:
-        alone = client.get(url)
-    settings.ARCHIVE_PARALLEL_READS = 2
-    with CaptureQueriesContext(connection) as request_thread:
-        beside = client.get(url)
+    (alone, inline), (beside, request_thread) = both_ways(
+        client, settings, "/search/?q=Belousov&outlet=tass"
+    )
 
     # One count for the outlet facet's other values, one for the rest.
-    assert sum(FACET_COUNTS in q["sql"] for q in inline.captured_queries) == 2
-    assert not any(FACET_COUNTS in q["sql"] for q in request_thread.captured_queries)
+    assert sum(FACET_COUNTS in sql for sql in inline) == 2
+    assert not any(FACET_COUNTS in sql for sql in request_thread)
     assert facets_of(beside) == facets_of(alone)
     assert facets_of(beside)["outlet"] == [("TASS", 1, True), ("Xinhua", 1, False)]
+
+
+def snippets_of(response):
+    return [(a.pk, a.title_headline, a.snippet) for a in response.context["articles"]]
+
+
+@autocommit
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_a_search_page_highlights_its_results_while_it_reads_them(
+    client, settings, archive_world, sort
+):
+    (alone, inline), (beside, request_thread) = both_ways(
+        client, settings, f"/search/?q=Belousov&sort={sort}"
+    )
+
+    assert sum("ts_headline" in sql for sql in inline) == 1
+    assert not any("ts_headline" in sql for sql in request_thread)
+    assert snippets_of(beside) == snippets_of(alone)
+    assert len(snippets_of(beside)) == 2
+    assert all(MARK_ON in title + snippet for _, title, snippet in snippets_of(beside))
 
 
 @autocommit

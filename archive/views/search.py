@@ -51,6 +51,8 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     section = "search"
     export_class = ArticleExport
     export_name = "search"
+    _counting = None  # Futures of the facet counts, when the search has facets
+    _snippets = None  # a Future of the page's headlines, started by _snippets_of
 
     def get_queryset(self):
         return shown(Article.objects.listing())
@@ -82,13 +84,23 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def paginate_queryset(self, queryset, page_size):
         """A page of the sample is read from its ids instead of by running the search
         again: by relevance, the sample ranked as it was read (if it was); newest first, a
-        page within the sample (the newest matches, in this order)."""
+        page within the sample (the newest matches, in this order).
+
+        The facet counts of the sample start here, as soon as it is known, and the page's
+        snippets once its ids are: both run beside the rest (see get_context_data)."""
         sample = self.filterset.sample()
+        if self._counting is not None:
+            self._counting.append(parallel_reads.start(self.filterset.count_facets, None))
         if self.filterset.sort == "relevance" and sample.ranks is not None:
-            queryset = RowsByIds(self.get_queryset(), sample.by_relevance())
+            queryset = RowsByIds(self.get_queryset(), sample.by_relevance(), self._snippets_of)
         elif self.filterset.sort == "newest" and self._within_sample(page_size):
-            queryset = RowsByIds(self.get_queryset(), sample.ids)
+            queryset = RowsByIds(self.get_queryset(), sample.ids, self._snippets_of)
         return super().paginate_queryset(queryset, page_size)
+
+    def _snippets_of(self, ids):
+        """Start highlighting the page's matches (ids) while its rows are read."""
+        if self.filterset.search and ids:
+            self._snippets = parallel_reads.start(headlines, ids, self.filterset.search)
 
     def _page_asked(self):
         """The page number asked for; 1 for none, "last" or anything else."""
@@ -102,26 +114,24 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def get_context_data(self, **kwargs):
         """The facets are counted beside the rest (archive/parallel_reads.py): a chosen
         facet's other values from the start, as they need nothing from the request; the
-        others once the sample, which the pages also read, is known. The page is written
-        meanwhile: `facets` waits for the counts only when the template reaches the
-        sidebar, its last part."""
+        others once the sample, which the pages also read, is known (paginate_queryset),
+        and so are the page's snippets. The page is written meanwhile: `facets` waits for
+        the counts only when the template reaches the sidebar, its last part."""
         filterset = self.filterset
         search = filterset.search
         query_errors = filterset.form.errors.get("q")
-        counting = []
         if not query_errors:
-            counting = [
+            self._counting = [
                 parallel_reads.start(filterset.count_facets, name)
                 for name in filterset.chosen_facets()
             ]
         context = super().get_context_data(**kwargs)
-        if not query_errors:
-            counting.append(parallel_reads.start(filterset.count_facets, None))
         articles = list(context["object_list"])
         if search and articles:
-            headlines = Article.objects.filter(pk__in=[a.pk for a in articles]).headlines(search)
-            for article in articles:
-                article.title_headline, article.snippet = headlines.get(article.pk, ("", ""))
+            snippets = self._snippets or parallel_reads.start(
+                headlines, [article.pk for article in articles], search
+            )
+            articles = SimpleLazyObject(partial(_highlighted, articles, snippets))
         sample = filterset.sample()
         count, estimated = filterset.result_count
         if context["paginator"].known is None:  # counted for a page past the sample
@@ -135,7 +145,9 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             query_errors=query_errors,
             people=filterset.people,
             suggestions=suggestions,
-            facets=[] if query_errors else SimpleLazyObject(partial(_counted, filterset, counting)),
+            facets=[]
+            if query_errors
+            else SimpleLazyObject(partial(_counted, filterset, self._counting)),
             result_count=count,
             count_estimated=estimated,
             ranked_among=len(sample.ids) if estimated and filterset.sort == "relevance" else None,
@@ -147,6 +159,19 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             ),
         )
         return context
+
+
+def headlines(ids, search):
+    """{pk: (title, snippet)} of the articles `ids`, highlighted for `search`."""
+    return Article.objects.filter(pk__in=ids).headlines(search)
+
+
+def _highlighted(articles, snippets):
+    """The articles with their headlines, once `snippets` (a Future of them) is in."""
+    found = snippets.result()
+    for article in articles:
+        article.title_headline, article.snippet = found.get(article.pk, ("", ""))
+    return articles
 
 
 def _counted(filterset, counting):
