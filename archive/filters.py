@@ -20,7 +20,18 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -486,8 +497,20 @@ class ArticleSearchFilter(ArticleOutletFilter):
         of its vector (about 10 µs), and a phrase of common words may be in few of the many
         articles holding them all (30 s for one in none of 880,000). The sample is the
         matches among the newest `candidates` articles the search `relaxed` (every word
-        anywhere) selects, checked newest first in batches until it is full: complete only
-        when those are every candidate and every match."""
+        anywhere) selects: complete only when those are every candidate and every match.
+
+        Each candidate's positions are checked in the statement that reads it, from the
+        vector in the row it has read (`PositionCheck`); a search naming someone reads its
+        candidates apart (`_newest_naming`), and they are checked after, newest first, in
+        batches until the sample is full."""
+        if not relaxed.people:
+            check = PositionCheck(self.search, ranks, matches=[])
+            newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1, check=check)
+            pool = set(newest_ids[:candidates])
+            matches = [pk for pk in check.matches if pk in pool]
+            return self._position_sample(
+                newest_ids, candidates, len(newest_ids), matches, size, ranks
+            )
         newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1)
         pool = newest_ids[:candidates]
         ids, checked = [], 0
@@ -499,24 +522,33 @@ class ArticleSearchFilter(ArticleOutletFilter):
             matching = Article.objects.filter(pk__any=batch).matching(self.search)
             ids += _read(matching.order_by(*NEWEST_FIRST), None, self.search, ranks)
             checked += len(batch)
+        return self._position_sample(newest_ids, candidates, checked, ids, size, ranks)
+
+    @staticmethod
+    def _position_sample(newest_ids, candidates, checked, ids, size, ranks):
+        """The Sample of `ids`, the matches among the first `checked` of `newest_ids` (the
+        newest candidates, one more than `candidates` if there are more)."""
+        pool = min(len(newest_ids), candidates)
         ran_out = len(newest_ids) > candidates and len(ids) <= size
-        complete = len(newest_ids) <= candidates and checked == len(pool) and len(ids) <= size
+        complete = len(newest_ids) <= candidates and checked >= pool and len(ids) <= size
         return Sample(
             ids[:size],
             complete,
             None,
-            position_candidates=checked if ran_out else None,
+            position_candidates=min(checked, pool) if ran_out else None,
             ranks=ranks,
         )
 
-    def _newest_ids(self, without, search, wanted, ranks=None):
+    def _newest_ids(self, without, search, wanted, ranks=None, check=None):
         """([ids], planner's estimate): the `wanted` newest articles that `search` and the
         filters but `without` select, read over windows of months (`_windows`) unless the
-        search matches few; with `ranks` (a dict), each one's relevance is kept there."""
+        search matches few; with `ranks` (a dict), each one's relevance is kept there; with
+        `check` (a PositionCheck, for a search naming nobody), each is checked by it."""
         newest = self.narrowed(without, search=search).order_by(*NEWEST_FIRST)
+        read = check.read if check else functools.partial(_read, search=search, ranks=ranks)
         estimate = planner_estimate(newest.values_list("pk")) if search else None
         if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted, without):
-            return _read(newest, wanted, search, ranks), estimate
+            return read(newest, wanted), estimate
         filtered = self.narrowed(without, match=False).order_by() if search.people else None
         others = not self._mentions_a_person_named(without, search)
         whole_years = bool(search.people) or self._by_mentions(without)
@@ -526,7 +558,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
             if search.people:
                 ids.extend(_newest_naming(filtered.filter(window), search, missing, others, ranks))
             else:
-                ids.extend(_read(newest.filter(window), missing, search, ranks))
+                ids.extend(read(newest.filter(window), missing))
         return ids, estimate
 
     def _by_mentions(self, without):
@@ -688,6 +720,29 @@ class ArticleSearchFilter(ArticleOutletFilter):
         if not selected:
             params.append((name, value))
         return f"?{urlencode(params)}"
+
+
+@dataclass
+class PositionCheck:
+    """A search whose word positions are checked on each candidate as it is read."""
+
+    search: ArticleSearch
+    ranks: dict | None  # {id: relevance} of the matches, when ranked
+    matches: list  # ids, in the order read
+
+    def read(self, articles, limit):
+        """The ids of the first `limit` of `articles`; those `search` matches are added to
+        `matches`, their relevance to `ranks`. One expression, evaluated once a row, says
+        both: the rank (or 0) where the search matches, else nothing."""
+        value = Value(0.0) if self.ranks is None else self.search.rank()
+        hit = Case(When(self.search.matches(), then=value), output_field=FloatField())
+        rows = list(articles.annotate(hit=hit).values_list("pk", "hit")[:limit])
+        for pk, rank in rows:
+            if rank is not None:
+                self.matches.append(pk)
+                if self.ranks is not None:
+                    self.ranks[pk] = rank
+        return [pk for pk, _ in rows]
 
 
 def _read(articles, limit, search, ranks):

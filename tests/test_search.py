@@ -496,19 +496,28 @@ def test_a_page_of_rows_by_ids_reads_only_its_own_rows_in_the_ids_order(db):
     assert not read & set(ids[:2] + ids[5:])
 
 
+def dated_articles(title, together, apart, year):
+    """30 articles dated one a day, a third with the body `together` and the others
+    `apart`; newest first, as a list of (article, has the body `together`)."""
+    rows = []
+    for n in range(30):
+        hit = n % 3 == 0
+        article = make_article(
+            title=f"{title} {n}",
+            body=together if hit else apart,
+            published_date=datetime.date(year, 1, 1 + n),
+        )
+        rows.append((article, hit))
+    return rows[::-1]
+
+
 @pytest.fixture
 def near_archive(db):
     """30 dated articles holding both "naval" and "drills", a third with them side by side;
     newest first, as a list of (article, is a NEAR/1 match)."""
-    rows = []
-    for n in range(30):
-        near = n % 3 == 0
-        body = "Naval drills began." if near else "Naval officers watched; the drills began."
-        article = make_article(
-            title=f"Report {n}", body=body, published_date=datetime.date(2020, 1, 1 + n)
-        )
-        rows.append((article, near))
-    return rows[::-1]
+    return dated_articles(
+        "Report", "Naval drills began.", "Naval officers watched; the drills began.", 2020
+    )
 
 
 POSITIONAL = ["naval NEAR/1 drills", '"naval drills"']
@@ -539,27 +548,58 @@ def test_a_positional_sample_is_the_newest_matches_among_the_candidates_read(
     assert newest.context["articles"] == [article for article, near in near_archive if near]
 
 
-@pytest.mark.parametrize("query", POSITIONAL)
-@pytest.mark.parametrize("size", [1, 2, 5, 9, 10])
-def test_a_positional_sample_stops_reading_candidates_once_it_is_full(
-    near_archive, settings, monkeypatch, query, size
-):
-    """Candidates are checked newest first in batches sized by the share matched so far: a
-    sample that fills up early reads fewer vectors than the candidates, and is still exactly
-    the newest matches; it is not complete, but the candidates did not run out."""
-    monkeypatch.setattr(filters, "POSITION_CANDIDATES", 30)
+def positional_sample(settings, query, size):
+    """(the sample of `query` of `size` articles, [the ids of each batch of candidates
+    read again by id to check their positions])."""
     settings.ARCHIVE_RANKED_MATCHES = size
     filterset = ArticleSearchFilter(QueryDict(urlencode({"q": query})), queryset=Article.objects)
     with CaptureQueriesContext(connection) as captured:
         sample = filterset.sample()
+    batches = [CANDIDATE_IDS.search(statement["sql"]) for statement in captured]
+    return sample, [batch.group(1).split(",") for batch in batches if batch]
+
+
+@pytest.mark.parametrize("query", POSITIONAL)
+@pytest.mark.parametrize("size", [1, 2, 5, 9, 10])
+def test_a_positional_sample_checks_positions_in_the_rows_it_reads(
+    near_archive, settings, monkeypatch, query, size
+):
+    """Each candidate's word positions are checked by the statement that reads it, from
+    the vector in the row: no candidate is read again by id, and the sample is still
+    exactly the newest matches, complete only when it holds every match."""
+    monkeypatch.setattr(filters, "POSITION_CANDIDATES", 30)
+    sample, batches = positional_sample(settings, query, size)
     assert sample.ids == [article.pk for article, near in near_archive if near][:size]
     assert sample.complete == (size >= 10)
     assert sample.position_candidates is None
-    batches = [CANDIDATE_IDS.search(query["sql"]) for query in captured]
-    checked = [len(batch.group(1).split(",")) for batch in batches if batch]
-    assert checked and sum(checked) <= 30
+    assert batches == []
+
+
+@pytest.fixture
+def named_archive(db):
+    """30 dated articles holding "Sergei" and "Shoigu", a third as his name; newest first,
+    as a list of (article, names him)."""
+    make_person(name="Sergei Shoigu")
+    return dated_articles("Visit", "Sergei Shoigu arrived.", "Shoigu met Sergei Lavrov.", 2021)
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 9, 10])
+def test_a_positional_search_naming_someone_checks_its_candidates_in_batches(
+    named_archive, settings, monkeypatch, size
+):
+    """A phrase naming a person reads its candidates apart (the articles mentioning the
+    person, then the others): they are checked newest first in batches sized by the share
+    matched so far, so a sample that fills up early reads fewer vectors than the
+    candidates, and is still exactly the newest matches."""
+    monkeypatch.setattr(filters, "POSITION_CANDIDATES", 30)
+    sample, batches = positional_sample(settings, '"Sergei Shoigu"', size)
+    assert sample.ids == [article.pk for article, named in named_archive if named][:size]
+    assert sample.complete == (size >= 10)
+    assert sample.position_candidates is None
+    checked = sum(len(batch) for batch in batches)
+    assert 0 < checked <= 30
     if size < 9:
-        assert sum(checked) < 30, checked
+        assert checked < 30, batches
 
 
 def test_without_positions_turns_phrases_and_near_into_their_words_anywhere():
