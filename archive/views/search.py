@@ -51,7 +51,6 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     section = "search"
     export_class = ArticleExport
     export_name = "search"
-    _counting = None  # Futures of the facet counts, when the search has facets
     _snippets = None  # a Future of the page's headlines, started by _snippets_of
 
     def get_queryset(self):
@@ -84,13 +83,9 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def paginate_queryset(self, queryset, page_size):
         """A page of the sample is read from its ids instead of by running the search
         again: by relevance, the sample ranked as it was read (if it was); newest first, a
-        page within the sample (the newest matches, in this order).
-
-        The facet counts of the sample start here, as soon as it is known, and the page's
-        snippets once its ids are: both run beside the rest (see get_context_data)."""
+        page within the sample (the newest matches, in this order); its snippets start
+        once its ids are known (`_snippets_of`)."""
         sample = self.filterset.sample()
-        if self._counting is not None:
-            self._counting.append(parallel_reads.start(self.filterset.count_facets, None))
         if self.filterset.sort == "relevance" and sample.ranks is not None:
             queryset = RowsByIds(self.get_queryset(), sample.by_relevance(), self._snippets_of)
         elif self.filterset.sort == "newest" and self._within_sample(page_size):
@@ -114,17 +109,20 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
     def get_context_data(self, **kwargs):
         """The facets are counted beside the rest (archive/parallel_reads.py): a chosen
         facet's other values from the start, as they need nothing from the request; the
-        others once the sample, which the pages also read, is known (paginate_queryset),
-        and so are the page's snippets. The page is written meanwhile: `facets` waits for
-        the counts only when the template reaches the sidebar, its last part."""
+        others once the sample, which the pages also read, is known; the page's snippets
+        once its ids are (paginate_queryset). The page is written meanwhile: `facets`
+        waits for the counts only when the template reaches the sidebar, its last part."""
         filterset = self.filterset
         search = filterset.search
         query_errors = filterset.form.errors.get("q")
+        counting = []
         if not query_errors:
-            self._counting = [
+            counting = [
                 parallel_reads.start(filterset.count_facets, name)
                 for name in filterset.chosen_facets()
             ]
+            filterset.sample()  # here, so that its counts run while the page is read
+            counting.append(parallel_reads.start(filterset.count_facets, None))
         context = super().get_context_data(**kwargs)
         articles = list(context["object_list"])
         if search and articles:
@@ -145,9 +143,7 @@ class SearchView(SectionMixin, ExportMixin, FilterView):
             query_errors=query_errors,
             people=filterset.people,
             suggestions=suggestions,
-            facets=[]
-            if query_errors
-            else SimpleLazyObject(partial(_counted, filterset, self._counting)),
+            facets=[] if query_errors else SimpleLazyObject(partial(_counted, filterset, counting)),
             result_count=count,
             count_estimated=estimated,
             ranked_among=len(sample.ids) if estimated and filterset.sort == "relevance" else None,
