@@ -75,8 +75,6 @@ OTHER_VALUES_SAMPLE = 0.25
 # How many of the newest articles holding every word of a phrase or NEAR search are read,
 # at most, for the word positions in their search vectors (ArticleSearchFilter.sample).
 POSITION_CANDIDATES = 2000
-# Each further batch of them holds this many times what is missing by the share matched.
-POSITION_BATCH_MARGIN = 1.2
 CHOICES_CACHED = 60  # seconds
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
@@ -500,42 +498,18 @@ class ArticleSearchFilter(ArticleOutletFilter):
         anywhere) selects: complete only when those are every candidate and every match.
 
         Each candidate's positions are checked in the statement that reads it, from the
-        vector in the row it has read (`PositionCheck`); a search naming someone reads its
-        candidates apart (`_newest_naming`), and they are checked after, newest first, in
-        batches until the sample is full."""
-        if not relaxed.people:
-            check = PositionCheck(self.search, ranks, matches=[])
-            newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1, check=check)
-            pool = set(newest_ids[:candidates])
-            matches = [pk for pk in check.matches if pk in pool]
-            return self._position_sample(
-                newest_ids, candidates, len(newest_ids), matches, size, ranks
-            )
-        newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1)
-        pool = newest_ids[:candidates]
-        ids, checked = [], 0
-        while checked < len(pool) and len(ids) <= size:
-            missing = size + 1 - len(ids)
-            share = len(ids) / checked if checked else 1
-            wanted = int(POSITION_BATCH_MARGIN * missing / share) + 1 if share else len(pool)
-            batch = pool[checked : checked + wanted]
-            matching = Article.objects.filter(pk__any=batch).matching(self.search)
-            ids += _read(matching.order_by(*NEWEST_FIRST), None, self.search, ranks)
-            checked += len(batch)
-        return self._position_sample(newest_ids, candidates, checked, ids, size, ranks)
-
-    @staticmethod
-    def _position_sample(newest_ids, candidates, checked, ids, size, ranks):
-        """The Sample of `ids`, the matches among the first `checked` of `newest_ids` (the
-        newest candidates, one more than `candidates` if there are more)."""
-        pool = min(len(newest_ids), candidates)
-        ran_out = len(newest_ids) > candidates and len(ids) <= size
-        complete = len(newest_ids) <= candidates and checked >= pool and len(ids) <= size
+        vector in the row it has read (`PositionCheck`)."""
+        check = PositionCheck(self.search, ranks, matches=[])
+        newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1, check=check)
+        ran_out = len(newest_ids) > candidates
+        pool = set(newest_ids[:candidates])
+        ids = [pk for pk in check.matches if pk in pool]
+        full = len(ids) > size
         return Sample(
             ids[:size],
-            complete,
+            not ran_out and not full,
             None,
-            position_candidates=min(checked, pool) if ran_out else None,
+            position_candidates=candidates if ran_out and not full else None,
             ranks=ranks,
         )
 
@@ -543,7 +517,7 @@ class ArticleSearchFilter(ArticleOutletFilter):
         """([ids], planner's estimate): the `wanted` newest articles that `search` and the
         filters but `without` select, read over windows of months (`_windows`) unless the
         search matches few; with `ranks` (a dict), each one's relevance is kept there; with
-        `check` (a PositionCheck, for a search naming nobody), each is checked by it."""
+        `check` (a PositionCheck), each is checked by it."""
         newest = self.narrowed(without, search=search).order_by(*NEWEST_FIRST)
         read = check.read if check else functools.partial(_read, search=search, ranks=ranks)
         estimate = planner_estimate(newest.values_list("pk")) if search else None
@@ -556,7 +530,10 @@ class ArticleSearchFilter(ArticleOutletFilter):
         for window in self._windows(estimate, wanted, ids, whole_years=whole_years):
             missing = wanted - len(ids)
             if search.people:
-                ids.extend(_newest_naming(filtered.filter(window), search, missing, others, ranks))
+                naming = _newest_naming(
+                    filtered.filter(window), search, missing, others, ranks, check
+                )
+                ids.extend(naming)
             else:
                 ids.extend(read(newest.filter(window), missing))
         return ids, estimate
@@ -730,19 +707,25 @@ class PositionCheck:
     ranks: dict | None  # {id: relevance} of the matches, when ranked
     matches: list  # ids, in the order read
 
-    def read(self, articles, limit):
-        """The ids of the first `limit` of `articles`; those `search` matches are added to
-        `matches`, their relevance to `ranks`. One expression, evaluated once a row, says
-        both: the rank (or 0) where the search matches, else nothing."""
+    def hit(self):
+        """One expression, evaluated once a row, that says both whether the search matches
+        and how well: the rank (or 0) where it does, else nothing."""
         value = Value(0.0) if self.ranks is None else self.search.rank()
-        hit = Case(When(self.search.matches(), then=value), output_field=FloatField())
-        rows = list(articles.annotate(hit=hit).values_list("pk", "hit")[:limit])
+        return Case(When(self.search.matches(), then=value), output_field=FloatField())
+
+    def record(self, rows):
+        """The ids of `rows` ((id, hit), in the order read); the matches among them are
+        added to `matches`, their relevance to `ranks`."""
         for pk, rank in rows:
             if rank is not None:
                 self.matches.append(pk)
                 if self.ranks is not None:
                     self.ranks[pk] = rank
         return [pk for pk, _ in rows]
+
+    def read(self, articles, limit):
+        """The ids of the first `limit` of `articles`, each checked."""
+        return self.record(articles.annotate(hit=self.hit()).values_list("pk", "hit")[:limit])
 
 
 def _read(articles, limit, search, ranks):
@@ -755,7 +738,7 @@ def _read(articles, limit, search, ranks):
     return [pk for pk, _ in rows]
 
 
-def _newest_naming(articles, search, wanted, others=True, ranks=None):
+def _newest_naming(articles, search, wanted, others=True, ranks=None, check=None):
     """The `wanted` newest of `articles` (the filters applied, perhaps a window) that a
     search naming people matches, in two queries: the articles that mention them, newest
     first (person_ids is in the row), and every match of the text among the others,
@@ -765,11 +748,12 @@ def _newest_naming(articles, search, wanted, others=True, ranks=None):
     100 to 140 ms; apart, 16 and 50 ms; an outlet's newest thousand mentions of the most
     named person, 270 ms over seven years). Without `others` (when `articles` all mention
     one of them), the first query alone. With `ranks` (a dict), each one's relevance is
-    kept there."""
+    kept there; with `check` (a PositionCheck), each one is checked by it."""
     mentioning = search.mentioning()
-    if ranks is not None:
-        articles = articles.annotate(rank=search.rank())
-    columns = ("published_date", "pk", "rank") if ranks is not None else ("published_date", "pk")
+    value = check.hit() if check else search.rank() if ranks is not None else None
+    if value is not None:
+        articles = articles.annotate(value=value)
+    columns = ("published_date", "pk") + (("value",) if value is not None else ())
     # Both languages named, so that a year's two search indexes (which hold person_ids)
     # can answer it.
     newest = articles.filter(mentioning, EVERY_LANGUAGE).order_by(*NEWEST_FIRST)
@@ -779,8 +763,10 @@ def _newest_naming(articles, search, wanted, others=True, ranks=None):
         rows += naming.values_list(*columns)
         rows.sort(key=lambda row: (row[0] is not None, row[0], row[1]), reverse=True)
     rows = rows[:wanted]
+    if check:
+        return check.record([row[1:] for row in rows])
     if ranks is not None:
-        ranks.update((row[1], row[2]) for row in rows)
+        ranks.update(row[1:] for row in rows)
     return [row[1] for row in rows]
 
 

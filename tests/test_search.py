@@ -583,23 +583,22 @@ def named_archive(db):
     return dated_articles("Visit", "Sergei Shoigu arrived.", "Shoigu met Sergei Lavrov.", 2021)
 
 
+@pytest.mark.parametrize("unwindowed", [0, filters.UNWINDOWED])
 @pytest.mark.parametrize("size", [1, 2, 5, 9, 10])
-def test_a_positional_search_naming_someone_checks_its_candidates_in_batches(
-    named_archive, settings, monkeypatch, size
+def test_a_positional_search_naming_someone_checks_positions_in_the_rows_it_reads(
+    named_archive, settings, monkeypatch, size, unwindowed
 ):
-    """A phrase naming a person reads its candidates apart (the articles mentioning the
-    person, then the others): they are checked newest first in batches sized by the share
-    matched so far, so a sample that fills up early reads fewer vectors than the
-    candidates, and is still exactly the newest matches."""
+    """A phrase naming a person, read in one query or over windows (the articles
+    mentioning the person, then the others, each window apart), has its candidates'
+    positions checked as they are read, as any phrase: none is read again by id, and the
+    sample is exactly the newest matches."""
     monkeypatch.setattr(filters, "POSITION_CANDIDATES", 30)
+    monkeypatch.setattr(filters, "UNWINDOWED", unwindowed)
     sample, batches = positional_sample(settings, '"Sergei Shoigu"', size)
     assert sample.ids == [article.pk for article, named in named_archive if named][:size]
     assert sample.complete == (size >= 10)
     assert sample.position_candidates is None
-    checked = sum(len(batch) for batch in batches)
-    assert 0 < checked <= 30
-    if size < 9:
-        assert checked < 30, batches
+    assert batches == []
 
 
 def test_without_positions_turns_phrases_and_near_into_their_words_anywhere():
