@@ -13,10 +13,11 @@ _identifier = py3langid.langid.LanguageIdentifier.from_model_file(
 _identifier.set_languages(CANDIDATES)
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # The classifier walks the text byte by byte in Python, so its time grows with the sample;
-# a hundred words tell the language as well as a whole article (the same answer for every
-# fixture at 400, 600, 800, 1,200 and 2,000 characters; 2,000 -> 600: 0.51 -> 0.22 ms a
-# fixture page, a pipeline worker's time a benchmark document 2.31 -> 2.00 ms).
-SAMPLE_CHARACTERS = 600
+# fifty words tell the language as well as a whole article (the same answer for every
+# fixture and benchmark document at 200, 300, 400, 600 and 2,000 characters; 2,000 -> 600:
+# a pipeline worker's time a benchmark document 2.31 -> 2.00 ms; 600 -> 300: 1.67 ->
+# 1.56 ms).
+SAMPLE_CHARACTERS = 300
 
 
 def detect_language(text):
