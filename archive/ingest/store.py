@@ -1061,14 +1061,20 @@ class MeetingIndex:
             f" WHERE p.meeting_id = m.id AND p.person_id = w.person_id OFFSET 0) p",
             [persons, firsts, lasts],
         )
-        meetings = (
-            Meeting.objects.filter(pk__in=matching)
+        meetings = {
+            m.pk: m
+            for m in Meeting.objects.filter(pk__in=matching)
             .exclude(review_status=ReviewStatus.REJECTED)
-            .prefetch_related("participations")
-        )
-        for meeting in meetings:
-            if meeting.pk not in self.participants:  # else the batch's own version stands
-                self.add(meeting, {p.person_id: None for p in meeting.participations.all()})
+            .order_by()
+            if m.pk not in self.participants  # else the batch's own version stands
+        }
+        participants = defaultdict(dict)
+        for meeting_pk, person_pk in Participation.objects.filter(
+            meeting_id__in=list(meetings)
+        ).values_list("meeting_id", "person_id"):
+            participants[meeting_pk][person_pk] = None
+        for pk, meeting in meetings.items():
+            self.add(meeting, participants[pk])
         for pk, ranges in ranges_by_person.items():
             self._read[pk].extend(ranges)
 
