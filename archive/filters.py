@@ -11,7 +11,7 @@ import datetime
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
@@ -480,7 +480,8 @@ class ArticleSearchFilter(ArticleOutletFilter):
             ranking = without is None and self.sort == "relevance" and not self.search.people
             ranks = {} if ranking else None
             if relaxed is None:
-                ids, estimate = self._newest_ids(without, self.search, size + 1, ranks)
+                reading = Reading(self.search, ranks)
+                ids, estimate = self._newest_ids(without, self.search, size + 1, reading)
                 samples[without] = Sample(ids[:size], len(ids) <= size, estimate, ranks=ranks)
             else:
                 candidates = max(1, int(share * POSITION_CANDIDATES))
@@ -498,12 +499,12 @@ class ArticleSearchFilter(ArticleOutletFilter):
         anywhere) selects: complete only when those are every candidate and every match.
 
         Each candidate's positions are checked in the statement that reads it, from the
-        vector in the row it has read (`PositionCheck`)."""
-        check = PositionCheck(self.search, ranks, matches=[])
-        newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1, check=check)
+        vector in the row it has read (`Reading` with `positions`)."""
+        reading = Reading(self.search, ranks, positions=True)
+        newest_ids, _ = self._newest_ids(without, relaxed, candidates + 1, reading)
         ran_out = len(newest_ids) > candidates
         pool = set(newest_ids[:candidates])
-        ids = [pk for pk in check.matches if pk in pool]
+        ids = [pk for pk in reading.matches if pk in pool]
         full = len(ids) > size
         return Sample(
             ids[:size],
@@ -513,16 +514,14 @@ class ArticleSearchFilter(ArticleOutletFilter):
             ranks=ranks,
         )
 
-    def _newest_ids(self, without, search, wanted, ranks=None, check=None):
+    def _newest_ids(self, without, search, wanted, reading):
         """([ids], planner's estimate): the `wanted` newest articles that `search` and the
         filters but `without` select, read over windows of months (`_windows`) unless the
-        search matches few; with `ranks` (a dict), each one's relevance is kept there; with
-        `check` (a PositionCheck), each is checked by it."""
+        search matches few, each as `reading` (a Reading) says."""
         newest = self.narrowed(without, search=search).order_by(*NEWEST_FIRST)
-        read = check.read if check else functools.partial(_read, search=search, ranks=ranks)
         estimate = planner_estimate(newest.values_list("pk")) if search else None
         if estimate is None or self._few_matches(search, estimate, UNWINDOWED * wanted, without):
-            return read(newest, wanted), estimate
+            return reading.read(newest, wanted), estimate
         filtered = self.narrowed(without, match=False).order_by() if search.people else None
         others = not self._mentions_a_person_named(without, search)
         whole_years = bool(search.people) or self._by_mentions(without)
@@ -530,12 +529,10 @@ class ArticleSearchFilter(ArticleOutletFilter):
         for window in self._windows(estimate, wanted, ids, whole_years=whole_years):
             missing = wanted - len(ids)
             if search.people:
-                naming = _newest_naming(
-                    filtered.filter(window), search, missing, others, ranks, check
-                )
-                ids.extend(naming)
+                naming = filtered.filter(window)
+                ids.extend(_newest_naming(naming, search, missing, reading, others))
             else:
-                ids.extend(read(newest.filter(window), missing))
+                ids.extend(reading.read(newest.filter(window), missing))
         return ids, estimate
 
     def _by_mentions(self, without):
@@ -700,45 +697,46 @@ class ArticleSearchFilter(ArticleOutletFilter):
 
 
 @dataclass
-class PositionCheck:
-    """A search whose word positions are checked on each candidate as it is read."""
+class Reading:
+    """How the statements finding a sample read their rows: the ids, with each one's
+    relevance to `search` kept in `ranks` (a dict) when one is given; with `positions`,
+    each row is also checked for the search's word positions, from the vector in the row
+    the statement has read, and the matches are listed in `matches`, in the order read."""
 
     search: ArticleSearch
-    ranks: dict | None  # {id: relevance} of the matches, when ranked
-    matches: list  # ids, in the order read
+    ranks: dict | None = None
+    positions: bool = False
+    matches: list = field(default_factory=list)
 
-    def hit(self):
-        """One expression, evaluated once a row, that says both whether the search matches
-        and how well: the rank (or 0) where it does, else nothing."""
-        value = Value(0.0) if self.ranks is None else self.search.rank()
-        return Case(When(self.search.matches(), then=value), output_field=FloatField())
+    def value(self):
+        """The expression read beside each id, evaluated once a row, or None for none: the
+        rank; with `positions`, the rank (or 0) where the search matches, else nothing."""
+        rank = self.search.rank() if self.ranks is not None else None
+        if not self.positions:
+            return rank
+        matched = Value(0.0) if rank is None else rank
+        return Case(When(self.search.matches(), then=matched), output_field=FloatField())
 
     def record(self, rows):
-        """The ids of `rows` ((id, hit), in the order read); the matches among them are
-        added to `matches`, their relevance to `ranks`."""
-        for pk, rank in rows:
-            if rank is not None:
+        """The ids of `rows` ((id, value), in the order read), their ranks and matches kept."""
+        for pk, value in rows:
+            if self.positions:
+                if value is None:
+                    continue
                 self.matches.append(pk)
-                if self.ranks is not None:
-                    self.ranks[pk] = rank
+            if self.ranks is not None:
+                self.ranks[pk] = value
         return [pk for pk, _ in rows]
 
     def read(self, articles, limit):
-        """The ids of the first `limit` of `articles`, each checked."""
-        return self.record(articles.annotate(hit=self.hit()).values_list("pk", "hit")[:limit])
+        """The ids of the first `limit` of `articles`."""
+        value = self.value()
+        if value is None:
+            return list(articles.values_list("pk", flat=True)[:limit])
+        return self.record(articles.annotate(value=value).values_list("pk", "value")[:limit])
 
 
-def _read(articles, limit, search, ranks):
-    """The ids of the first `limit` (None: all) of `articles`; with `ranks` (a dict), each
-    one's relevance to `search` too, kept there."""
-    if ranks is None:
-        return list(articles.values_list("pk", flat=True)[:limit])
-    rows = list(articles.annotate(rank=search.rank()).values_list("pk", "rank")[:limit])
-    ranks.update(rows)
-    return [pk for pk, _ in rows]
-
-
-def _newest_naming(articles, search, wanted, others=True, ranks=None, check=None):
+def _newest_naming(articles, search, wanted, reading, others=True):
     """The `wanted` newest of `articles` (the filters applied, perhaps a window) that a
     search naming people matches, in two queries: the articles that mention them, newest
     first (person_ids is in the row), and every match of the text among the others,
@@ -747,10 +745,9 @@ def _newest_naming(articles, search, wanted, others=True, ranks=None, check=None
     each article not mentioning them (13,000 for a name's 1,000 matches in three months:
     100 to 140 ms; apart, 16 and 50 ms; an outlet's newest thousand mentions of the most
     named person, 270 ms over seven years). Without `others` (when `articles` all mention
-    one of them), the first query alone. With `ranks` (a dict), each one's relevance is
-    kept there; with `check` (a PositionCheck), each one is checked by it."""
+    one of them), the first query alone. Each row is read as `reading` (a Reading) says."""
     mentioning = search.mentioning()
-    value = check.hit() if check else search.rank() if ranks is not None else None
+    value = reading.value()
     if value is not None:
         articles = articles.annotate(value=value)
     columns = ("published_date", "pk") + (("value",) if value is not None else ())
@@ -763,11 +760,9 @@ def _newest_naming(articles, search, wanted, others=True, ranks=None, check=None
         rows += naming.values_list(*columns)
         rows.sort(key=lambda row: (row[0] is not None, row[0], row[1]), reverse=True)
     rows = rows[:wanted]
-    if check:
-        return check.record([row[1:] for row in rows])
-    if ranks is not None:
-        ranks.update(row[1:] for row in rows)
-    return [row[1] for row in rows]
+    if value is None:
+        return [row[1] for row in rows]
+    return reading.record([row[1:] for row in rows])
 
 
 def _by_year(since, upper, newest_year, wanted, found):
