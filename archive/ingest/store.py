@@ -961,12 +961,10 @@ class ArticleExtractor:
             **{**finding.__dict__, "participants": sorted(p.pk for p in persons)}
         )
         self._rows.flush()
-        meetings = Meeting.objects.filter(pk__in=meeting_ids).prefetch_related("participations")
+        meetings = Meeting.objects.filter(pk__in=meeting_ids)
+        participants = _participants_of(meeting_ids)
         return any(
-            matches_across_articles(
-                _as_finding(m, [p.person_id for p in m.participations.all()]), wanted
-            )
-            for m in meetings
+            matches_across_articles(_as_finding(m, participants[m.pk]), wanted) for m in meetings
         )
 
     def _matching_meeting(self, finding, persons):
@@ -1068,11 +1066,7 @@ class MeetingIndex:
             .order_by()
             if m.pk not in self.participants  # else the batch's own version stands
         }
-        participants = defaultdict(dict)
-        for meeting_pk, person_pk in Participation.objects.filter(
-            meeting_id__in=list(meetings)
-        ).values_list("meeting_id", "person_id"):
-            participants[meeting_pk][person_pk] = None
+        participants = _participants_of(meetings)
         for pk, meeting in meetings.items():
             self.add(meeting, participants[pk])
         for pk, ranges in ranges_by_person.items():
@@ -1103,6 +1097,17 @@ class MeetingIndex:
             and all(pk in self.participants[m.pk] for pk in others)
         ]
         return sorted(found, key=lambda m: (m.date, m.pk), reverse=True)
+
+
+def _participants_of(meeting_pks):
+    """{meeting pk: {person pk: None}} of every participation of the meetings, read as
+    pairs rather than as a Participation instance each."""
+    participants = defaultdict(dict)
+    for meeting_pk, person_pk in Participation.objects.filter(
+        meeting_id__in=list(meeting_pks)
+    ).values_list("meeting_id", "person_id"):
+        participants[meeting_pk][person_pk] = None
+    return participants
 
 
 def _merged(ranges):
