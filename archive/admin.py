@@ -41,6 +41,7 @@ from django.utils.html import format_html
 from django.utils.text import get_valid_filename
 
 from archive import curation
+from archive.filters import article_languages
 from archive.ingest.store import FAILED, IMPORTED, NEEDS_REVIEW, UPDATED, Importer
 from archive.models import (
     Article,
@@ -645,6 +646,41 @@ class PublishedYearFilter(admin.SimpleListFilter):
         )
 
 
+class ArticleLanguageFilter(admin.SimpleListFilter):
+    """The languages of the shown articles, from the counts the database keeps (cached a
+    minute, archive.filters.article_languages), and unknown. Django's own filter read
+    every article's language for its choices on every list (100 to 140 ms at a million
+    articles); a language only rejected articles have is not offered but still filters."""
+
+    title = "language"
+    parameter_name = "language"
+    UNKNOWN = "unknown"
+
+    def lookups(self, request, model_admin):
+        return [*article_languages(), (self.UNKNOWN, "Unknown")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(language="" if value == self.UNKNOWN else value)
+
+
+class ArticleOutletFilter(admin.RelatedFieldListFilter):
+    """The outlets that have shown articles, from the counts the database keeps. Django's
+    related-only filter read every article's outlet for its choices on every list (80 to
+    120 ms at a million articles); an outlet whose every article is rejected is not
+    offered but still filters."""
+
+    def field_choices(self, field, request, model_admin):
+        counted = ArticleMonthCount.objects.filter(articles__gt=0).values("outlet_id")
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": counted},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
 class ArticleChangeList(ChangeList):
     """The list shows no bodies: defer the text columns, as the public lists do."""
 
@@ -696,8 +732,8 @@ class ArticleAdmin(IndexedSearch, RefreshedOnChange, ReviewedAdmin):
         "review_status",
         "date_confidence",
         "date_precision",
-        "language",
-        ("outlet", admin.RelatedOnlyFieldListFilter),
+        ArticleLanguageFilter,
+        ("outlet", ArticleOutletFilter),
         PublishedYearFilter,
     )
     search_fields = ("title",)  # see get_search_results
@@ -765,8 +801,11 @@ class ArticleAdmin(IndexedSearch, RefreshedOnChange, ReviewedAdmin):
             return Q(url=term)
         if HOST.fullmatch(term):
             host = term.lower().removeprefix("www.")
-            sites = Outlet.objects.filter(domains__overlap=[host, f"www.{host}"]).values("pk")
-            return Q(outlet__in=sites)
+            # The outlets first: PostgreSQL plans a list of known ids with the outlet's
+            # own article count, where a subquery got an average outlet's and sorted
+            # all of TASS's articles for a page (340 ms at a million articles).
+            sites = Outlet.objects.filter(domains__overlap=[host, f"www.{host}"])
+            return Q(outlet__in=list(sites.values_list("pk", flat=True)))
         try:
             matching = Q(pk__in=Article.objects.matching(term).values("pk"))
         except QuerySyntaxError as error:

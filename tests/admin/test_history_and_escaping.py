@@ -3,8 +3,11 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive.models import Article
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +88,31 @@ def test_the_article_search_box_finds_by_text_id_url_or_site(curator_client, arc
     assert found("-") == set()
     response = curator_client.get(reverse("admin:archive_article_changelist"), {"q": "-"})
     assert "Type at least one word" in response.content.decode()
+
+
+def test_articles_are_listed_by_language_and_outlet_without_reading_every_article(
+    curator_client, archive_world
+):
+    w = archive_world
+    idle = f.make_outlet(name="Idle Wire", slug="idle-wire")
+    untold = f.make_article(title="No language told", outlet=w.xinhua, language="")
+    url = reverse("admin:archive_article_changelist")
+    listed = changelist(curator_client, "article", lookup=None)
+    everything = set(Article.objects.all())
+
+    with CaptureQueriesContext(connection) as queries:
+        choices = curator_client.get(url).content.decode()
+    # Django's filters read every article's language and outlet for their choices.
+    assert not [
+        q["sql"] for q in queries if "DISTINCT" in q["sql"] and '"archive_article"' in q["sql"]
+    ]
+    for value in ("en", "ru", "unknown"):
+        assert f"?language={value}" in choices
+    assert f"?outlet__id__exact={w.tass.pk}" in choices
+    assert f"?outlet__id__exact={idle.pk}" not in choices  # no articles
+    assert listed(language="ru") == {a for a in everything if a.language == "ru"} != set()
+    assert listed(language="unknown") == {untold}
+    assert listed(outlet__id__exact=w.tass.pk) == {a for a in everything if a.outlet == w.tass}
 
 
 def test_articles_are_listed_by_year_published_or_undated(curator_client, archive_world):
