@@ -673,7 +673,7 @@ class ArticleOutletFilter(admin.RelatedFieldListFilter):
     offered but still filters."""
 
     def field_choices(self, field, request, model_admin):
-        counted = ArticleMonthCount.objects.filter(articles__gt=0).values("outlet_id")
+        counted = ArticleMonthCount.objects.kept().values("outlet_id")
         return field.get_choices(
             include_blank=False,
             limit_choices_to={"pk__in": counted},
