@@ -517,6 +517,55 @@ def test_archive_lists_filter_by_outlet(client, archive_world):
     assert response.context["calendar"][2024]["count"] == 1
 
 
+def month_totals(captured):
+    """The statements that sum the month counts of the whole archive, month by month."""
+    return [
+        query["sql"]
+        for query in captured
+        if "archive_articlemonthcount" in query["sql"] and "GROUP BY" in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("url", ["/archive/", "/archive/2024/", "/archive/2024/10/"])
+def test_archive_pages_keep_the_calendar_a_minute_and_count_their_pages_afresh(
+    client, archive_world, url
+):
+    """The calendar of the whole archive is summed once a minute, not on every page; the
+    count a year's or a month's pages go by is read afresh, so an article added since is
+    listed and paged at once."""
+    assert client.get(url).status_code == 200
+    added = f.make_article(
+        title="Added since the calendar was summed",
+        outlet=archive_world.xinhua,
+        published_date=datetime.date(2024, 10, 20),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert month_totals(captured) == []
+    assert added.title in titles(response)
+    if url != "/archive/":
+        assert response.context["paginator"].count == 3
+    by_outlet = client.get(url, {"outlet": "xinhua"})
+    assert by_outlet.context["calendar"][2024]["count"] == 2  # a filtered calendar: afresh
+
+
+def test_unfiltered_meeting_lists_keep_their_count_a_minute(client, archive_world):
+    """The unfiltered meeting list and timeline count every shown meeting once a minute,
+    not on every page; a filtered one counts its own."""
+    shown = Meeting.objects.exclude(review_status=ReviewStatus.REJECTED).count()
+    for url in ("/meetings/", "/meetings/timeline/"):
+        assert client.get(url).context["paginator"].count == shown
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.context["paginator"].count == shown
+        counts = [query["sql"] for query in captured if "COUNT(*)" in query["sql"]]
+        assert counts == []
+        with CaptureQueriesContext(connection) as captured:
+            filtered = client.get(url, {"kind": "talks"})
+        assert filtered.context["paginator"].count == 1
+        assert any("COUNT(*)" in query["sql"] for query in captured)
+
+
 @pytest.mark.parametrize(
     "url", ["/archive/2024/13/", "/archive/2024/02/30/", "/archive/0000/", "/archive/24/"]
 )

@@ -8,7 +8,7 @@ from django_filters.views import FilterView
 from archive.charts import yearly_chart
 from archive.citations import bibtex_citation, plain_citation
 from archive.exports import MeetingExport
-from archive.filters import MeetingFilter, meetings_per_year
+from archive.filters import MeetingFilter, meetings_per_year, shown_meetings
 from archive.models import Meeting, MeetingReport, Participation, Position
 from archive.search import LISTING_DEFERRED
 from archive.views.mixins import ExportMixin, JsonDetailMixin, PagedByIds, SectionMixin
@@ -36,6 +36,15 @@ class MeetingPages(PagedByIds, SectionMixin, ExportMixin, FilterView):
     section = "meetings"
     export_class = MeetingExport
     export_name = "meetings"
+
+    @property
+    def unfiltered(self):
+        filterset = self.filterset
+        return not filterset.is_bound or not any(filterset.form.cleaned_data.values())
+
+    def known_count(self):
+        """Unfiltered, the shown meetings as counted a minute ago at most (`shown_meetings`)."""
+        return shown_meetings() if self.unfiltered else None
 
 
 class MeetingListView(MeetingPages):
@@ -75,9 +84,7 @@ class MeetingTimelineView(MeetingPages):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset
-        whole = not filterset.is_bound or not any(filterset.form.cleaned_data.values())
-        per_year = meetings_per_year(filterset.qs, whole=whole)
+        per_year = meetings_per_year(self.filterset.qs, whole=self.unfiltered)
         query = self.request.GET.copy()
         query.pop("page", None)
 
