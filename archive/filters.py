@@ -136,7 +136,7 @@ def meeting_years():
 
 def shown_meetings():
     """How many meetings are shown, kept a minute in each process's cache: the unfiltered
-    meeting list and timeline count them for their pages (110,000 in 6 to 14 ms). Within
+    meeting list and timeline count them for their pages (110,000 in 13 to 21 ms). Within
     the minute, a list's last page may miss a meeting added since, or come up short of
     one rejected since; the meetings a page shows are always read afresh."""
     return _cached("shown-meetings", shown(Meeting.objects).count)
