@@ -36,6 +36,15 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with autovacuum kept off its tables (tests/plans.py)."""
+    from tests.plans import autovacuum_off
+
+    with django_db_blocker.unblock():
+        autovacuum_off()
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Pages under test link static files by their plain names: the hashed names of the
