@@ -666,7 +666,7 @@ class ArticleLanguageFilter(admin.SimpleListFilter):
         return queryset.filter(language="" if value == self.UNKNOWN else value)
 
 
-class ArticleOutletFilter(admin.RelatedFieldListFilter):
+class OutletsWithArticlesFilter(admin.RelatedFieldListFilter):
     """The outlets that have shown articles, from the counts the database keeps. Django's
     related-only filter read every article's outlet for its choices on every list (80 to
     120 ms at a million articles); an outlet whose every article is rejected is not
@@ -733,7 +733,7 @@ class ArticleAdmin(IndexedSearch, RefreshedOnChange, ReviewedAdmin):
         "date_confidence",
         "date_precision",
         ArticleLanguageFilter,
-        ("outlet", ArticleOutletFilter),
+        ("outlet", OutletsWithArticlesFilter),
         PublishedYearFilter,
     )
     search_fields = ("title",)  # see get_search_results

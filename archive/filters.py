@@ -106,7 +106,7 @@ def article_languages():
 
     def read():
         codes = (
-            ArticleMonthCount.objects.filter(articles__gt=0)
+            ArticleMonthCount.objects.kept()
             .exclude(language="")
             .order_by("language")
             .values_list("language", flat=True)

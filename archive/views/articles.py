@@ -126,8 +126,8 @@ def period_counts(outlet=None, language=""):
 
     Unfiltered, from the month totals the search keeps a minute (`articles_per_month`):
     summing every row of the month counts (100,000 at a million articles) took 16 to 26 ms
-    on every page of the archive. The navigation's counts may then lag a minute behind; the counts
-    that page through a year or a month are read afresh (`period_total`)."""
+    on every page of the archive. The navigation's counts may then lag a minute behind;
+    the counts that page through a year or a month are read afresh (`period_total`)."""
     if outlet is None and not language:
         rows = reversed(articles_per_month())
     else:
